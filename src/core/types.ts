@@ -1,0 +1,97 @@
+/**
+ * The verdict contract (JSON schema version 1). Reports, `slogate check`,
+ * `slogate serve` and the Argo hooks all speak this shape; change it only by
+ * bumping VERDICT_SCHEMA_VERSION.
+ */
+export const VERDICT_SCHEMA_VERSION = 1;
+
+/** Ordered worst → best. `none` means not even the Target tier was met. */
+export const TIERS = ["none", "target", "good", "excellent"] as const;
+export type Tier = (typeof TIERS)[number];
+export type RequiredTier = Exclude<Tier, "none">;
+
+export type Outcome = "pass" | "fail" | "inconclusive" | "error";
+
+export type ObjectiveSource = "k6" | "prometheus";
+
+export type Unit = "ms" | "ratio" | "req/s";
+
+/** Bounds of one objective per tier, in the objective's unit. */
+export interface TierBounds {
+  /** `max`: lower is better and the value must stay below the bound; `min`: at least the bound. */
+  direction: "max" | "min";
+  target: number;
+  good: number;
+  excellent: number;
+}
+
+export interface ObjectiveResult {
+  /** `latency_p95`, `error_rate`, `throughput`, `db_latency_p95`, `cpu`, `memory`, or a profile's own. */
+  id: string;
+  source: ObjectiveSource;
+  /** Null when there was no evidence to compute it from. */
+  value: number | null;
+  unit: Unit;
+  samples: number;
+  /** Null when the objective could not be judged (inconclusive/error). */
+  tier: Tier | null;
+  verdict: Outcome;
+  reason: string;
+  mandatory: boolean;
+  bounds: TierBounds;
+}
+
+export interface Finding {
+  severity: "info" | "warning";
+  code: string;
+  message: string;
+}
+
+export interface Verdict {
+  schemaVersion: typeof VERDICT_SCHEMA_VERSION;
+  verdict: Outcome;
+  requiredTier: RequiredTier;
+  achievedTier: Tier | null;
+  profile: string;
+  window: { from: string; to: string; kind: "steady" | "all" | "range"; seconds: number };
+  k6: {
+    version: string | null;
+    exitCode: number | null;
+    /** k6's own threshold result: true passed, false crossed (exit 99), null unknown. */
+    thresholdsPassed: boolean | null;
+  };
+  objectives: ObjectiveResult[];
+  findings: Finding[];
+  run?: { id: string; scenario: string; target: string };
+}
+
+/** One time bucket of the run, for charts. Latencies in ms; null where the bucket had no requests. */
+export interface TimelinePoint {
+  /** Bucket start, Unix ms. */
+  startMs: number;
+  seconds: number;
+  requests: number;
+  failed: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+/** One row per route (`name` tag) and method, inside the evaluated window. */
+export interface RouteRow {
+  name: string;
+  method: string;
+  requests: number;
+  failed: number;
+  ratePerSecond: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+/** Everything a report renders: the verdict plus the detail behind it. */
+export interface ReportInput {
+  verdict: Verdict;
+  timeline: TimelinePoint[];
+  routes: RouteRow[];
+}
