@@ -1,0 +1,112 @@
+import { spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import path from "node:path";
+import { describeK6Exit, type K6ExitMeaning } from "./exit-codes.js";
+import type { K6Binary } from "./provision.js";
+
+export interface RunK6Options {
+  k6: K6Binary;
+  scriptPath: string;
+  /** Where k6.ndjson, summary.json and k6.log go. */
+  outDir: string;
+  /** Passed through the child's environment (k6 exposes it as __ENV), never on the command line, so secrets don't show in `ps`. */
+  env: Record<string, string>;
+  extraArgs?: string[];
+  /** Receives k6's console output as it comes; the caller decides where it goes. */
+  onOutput?: (chunk: string) => void;
+  /** Hard stop for a run that hangs, in ms (the scenario's own durations should end it first). */
+  timeoutMs?: number;
+}
+
+export interface RunK6Result {
+  exit: K6ExitMeaning;
+  signal: NodeJS.Signals | null;
+  /** The signal slogate relayed to k6, if the user interrupted the run. */
+  interruptedBy: NodeJS.Signals | null;
+  ndjsonPath: string;
+  summaryPath: string;
+  logPath: string;
+  startedAt: Date;
+  endedAt: Date;
+}
+
+/**
+ * Runs k6 once, teeing its output to k6.log and the caller, relaying
+ * SIGINT/SIGTERM to it (k6 then ends gracefully and writes its results; a
+ * second signal stops it at once). Result files are never deleted here.
+ */
+export async function runK6(options: RunK6Options): Promise<RunK6Result> {
+  const ndjsonPath = path.join(options.outDir, "k6.ndjson");
+  const summaryPath = path.join(options.outDir, "summary.json");
+  const logPath = path.join(options.outDir, "k6.log");
+  const args = [
+    "run",
+    "--no-usage-report",
+    "--out",
+    `json=${ndjsonPath}`,
+    "--summary-export",
+    summaryPath,
+    ...(options.extraArgs ?? []),
+    options.scriptPath,
+  ];
+  const log = createWriteStream(logPath);
+  const startedAt = new Date();
+  const child = spawn(options.k6.path, args, {
+    env: { ...process.env, ...options.env, K6_NO_USAGE_REPORT: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: a terminal's Ctrl-C reaches slogate only, and the
+    // relay below sends k6 exactly one signal (two would make k6 stop at once
+    // without writing its summary).
+    detached: true,
+  });
+
+  let interruptedBy: NodeJS.Signals | null = null;
+  const relay = (signal: NodeJS.Signals) => {
+    interruptedBy = signal;
+    child.kill(signal);
+  };
+  const onSigint = () => relay("SIGINT");
+  const onSigterm = () => relay("SIGTERM");
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          log.write(`\nslogate: k6 ran past ${options.timeoutMs} ms; stopping it\n`);
+          relay("SIGTERM");
+          setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
+        }, options.timeoutMs);
+
+  const forward = (chunk: Buffer) => {
+    const text = chunk.toString("utf8");
+    log.write(text);
+    options.onOutput?.(text);
+  };
+  child.stdout.on("data", forward);
+  child.stderr.on("data", forward);
+
+  try {
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+      (resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (status, sig) => resolve([status, sig]));
+      },
+    );
+    return {
+      exit: describeK6Exit(code, signal),
+      signal,
+      interruptedBy,
+      ndjsonPath,
+      summaryPath,
+      logPath,
+      startedAt,
+      endedAt: new Date(),
+    };
+  } finally {
+    if (timer) clearTimeout(timer);
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
+    await new Promise<void>((resolve) => log.end(resolve));
+  }
+}

@@ -1,0 +1,51 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { DependencyError } from "../errors.js";
+
+export interface AptNeed {
+  /** The command that shows the package is there, e.g. `prometheus`. */
+  binary: string;
+  /** Debian package that provides it. */
+  packageName: string;
+}
+
+export function whichBinary(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    if (dir && existsSync(path.join(dir, name))) return path.join(dir, name);
+  }
+  return null;
+}
+
+/**
+ * Installs the Debian packages whose binaries are missing, when running as
+ * root (as on the project's machines and CI); otherwise says what to install.
+ * Returns the packages it installed.
+ */
+export function ensureAptPackages(
+  needs: readonly AptNeed[],
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): string[] {
+  const missing = needs.filter((need) => !whichBinary(need.binary));
+  if (missing.length === 0) return [];
+  const names = [...new Set(missing.map((need) => need.packageName))];
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!isRoot || !whichBinary("apt-get")) {
+    throw new DependencyError(
+      "SYSTEM_PACKAGES_MISSING",
+      `missing ${missing.map((need) => need.binary).join(", ")}: install them with 'sudo apt-get install -y ${names.join(" ")}' (Debian/Ubuntu), or put them on PATH`,
+    );
+  }
+  log(`slogate: installing Debian packages: ${names.join(" ")}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [["update", "-q"], ["install", "-y", "-q", "--no-install-recommends", ...names]]) {
+    const result = spawnSync("apt-get", args, { stdio: ["ignore", "inherit", "inherit"], env });
+    if (result.status !== 0) {
+      throw new DependencyError(
+        "SYSTEM_PACKAGES_FAILED",
+        `'apt-get ${args.join(" ")}' failed (exit ${result.status ?? "signal"}); install ${names.join(" ")} by hand and retry`,
+      );
+    }
+  }
+  return names;
+}
