@@ -23,7 +23,9 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   if (isToolError(error)) {
     process.stderr.write(`slogate: ${error.message}\n`);
   } else {
-    process.stderr.write(`slogate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `slogate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(EXIT.error);
 });

@@ -121,7 +121,7 @@ async function buildK6(
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
 ): Promise<void> {
-  const go = findOnPath("go", env) ?? (existsSync("/usr/local/go/bin/go") ? "/usr/local/go/bin/go" : null);
+  const go = findOnPath("go", env);
   if (!go) {
     throw new DependencyError(
       "K6_NO_GO",
@@ -130,7 +130,9 @@ async function buildK6(
   }
   mkdirSync(path.dirname(output), { recursive: true });
   const tmp = `${output}.tmp-${process.pid}`;
-  log(`slogate: building k6 ${pinned} from its Go module (${K6_MODULE}); first time only, a few minutes`);
+  log(
+    `slogate: building k6 ${pinned} from its Go module (${K6_MODULE}); first time only, a few minutes`,
+  );
   // tools/k6/go.mod + go.sum pin k6 and every dependency; building the package
   // from that module (not `go install …@version`) needs no module listing from
   // the proxy and is reproducible.

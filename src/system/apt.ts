@@ -38,7 +38,10 @@ export function ensureAptPackages(
   }
   log(`slogate: installing Debian packages: ${names.join(" ")}`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update", "-q"], ["install", "-y", "-q", "--no-install-recommends", ...names]]) {
+  for (const args of [
+    ["update", "-q"],
+    ["install", "-y", "-q", "--no-install-recommends", ...names],
+  ]) {
     const result = spawnSync("apt-get", args, { stdio: ["ignore", "inherit", "inherit"], env });
     if (result.status !== 0) {
       throw new DependencyError(
