@@ -1,0 +1,62 @@
+import { stringify } from "yaml";
+import { ConfigError } from "../errors.js";
+
+/** The job every scrape target of a slogate-started Prometheus belongs to. */
+export const SLOGATE_SCRAPE_JOB = "slogate-targets";
+
+export interface PrometheusConfigOptions {
+  /** `host:port` of each target, loopback only. */
+  scrapeTargets: readonly string[];
+  scrapeIntervalSeconds: number;
+  metricsPath?: string;
+  jobName?: string;
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** Checks one `host:port` target: slogate only scrapes services on this machine. */
+export function parseScrapeTarget(target: string): { host: string; port: number } {
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(target);
+  const host = match?.[1];
+  const port = Number(match?.[2]);
+  if (!host || !Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new ConfigError(
+      "PROMETHEUS_TARGET_INVALID",
+      `scrape target ${JSON.stringify(target)} is not host:port; give e.g. 127.0.0.1:8080`,
+    );
+  }
+  if (!LOOPBACK_HOSTS.has(host) && !/^127\.\d+\.\d+\.\d+$/.test(host)) {
+    throw new ConfigError(
+      "PROMETHEUS_TARGET_NOT_LOOPBACK",
+      `scrape target ${target} is not on loopback; a slogate-started Prometheus scrapes only 127.0.0.0/8 or [::1]`,
+    );
+  }
+  return { host, port };
+}
+
+/**
+ * prometheus.yml for a throwaway server: one job scraping the given targets.
+ * The scrape timeout equals the interval (Prometheus rejects a longer one),
+ * so a slow /metrics shows up as `up == 0`, i.e. a scrape gap.
+ */
+export function generatePrometheusConfig(options: PrometheusConfigOptions): string {
+  const { scrapeIntervalSeconds } = options;
+  if (!Number.isInteger(scrapeIntervalSeconds) || scrapeIntervalSeconds < 1) {
+    throw new ConfigError(
+      "PROMETHEUS_INTERVAL_INVALID",
+      `scrape interval ${scrapeIntervalSeconds}s: give a whole number of seconds >= 1`,
+    );
+  }
+  for (const target of options.scrapeTargets) parseScrapeTarget(target);
+  const interval = `${scrapeIntervalSeconds}s`;
+  return stringify({
+    global: { scrape_interval: interval, scrape_timeout: interval, evaluation_interval: interval },
+    scrape_configs: [
+      {
+        job_name: options.jobName ?? SLOGATE_SCRAPE_JOB,
+        metrics_path: options.metricsPath ?? "/metrics",
+        static_configs: [{ targets: [...options.scrapeTargets] }],
+      },
+    ],
+  });
+}
