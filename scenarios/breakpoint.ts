@@ -1,0 +1,59 @@
+/**
+ * Breakpoint: one ramp from 0 to MAX_RATE that k6 aborts (exit 99) once p95
+ * latency or the error rate crosses its limit, so the load reached at the
+ * abort approximates capacity. The abort limits default to the seed's Target
+ * tier (p95 < 500 ms, errors < 1 %). slogate_offered_rate is MAX_RATE, the
+ * ceiling offered; there is no steady phase.
+ *
+ * Env: BASE_URL (required), MAX_RATE=1000, BREAKPOINT_P95_MS=500,
+ * BREAKPOINT_ERROR_RATE=0.01, TIME_SCALE=1, DURATION_RAMP_UP=20m,
+ * DURATION_ABORT_DELAY=30s, PRE_VUS, MAX_VUS, SLOGATE_THRESHOLDS.
+ */
+import { formatDuration, readPhaseSeconds, readTimeScale } from "./lib/durations.js";
+import { readBaseUrl, readNumber } from "./lib/env.js";
+import { MIX_ITERATION_SECONDS, type MixData, prepareMix, runMixIteration } from "./lib/mix.js";
+import { recordOfferedRate } from "./lib/offered-rate.js";
+import { buildOpenOptions } from "./lib/options.js";
+import { rampPhase, readVuBudget } from "./lib/phases.js";
+
+const baseUrl = readBaseUrl();
+const timeScale = readTimeScale();
+const maxPerSecond = readNumber("MAX_RATE", 1000, {
+  above: 0,
+  max: 100_000,
+  meaning: "the iterations per second the ramp ends at, e.g. 1000",
+});
+const p95LimitMs = readNumber("BREAKPOINT_P95_MS", 500, {
+  above: 0,
+  meaning: "the p95 latency in ms that stops the ramp",
+});
+const errorRateLimit = readNumber("BREAKPOINT_ERROR_RATE", 0.01, {
+  above: 0,
+  max: 1,
+  meaning: "the failed-request ratio (0..1) that stops the ramp",
+});
+// Judging a handful of first samples would abort on noise; wait for some.
+const abortDelay = formatDuration(readPhaseSeconds("abort_delay", 30, timeScale));
+
+export const options = buildOpenOptions(
+  "breakpoint",
+  [rampPhase("ramp_up", "ramp-up", 0, maxPerSecond, readPhaseSeconds("ramp_up", 1200, timeScale))],
+  readVuBudget(MIX_ITERATION_SECONDS),
+  {
+    http_req_duration: [
+      { threshold: `p(95)<${p95LimitMs}`, abortOnFail: true, delayAbortEval: abortDelay },
+    ],
+    http_req_failed: [
+      { threshold: `rate<${errorRateLimit}`, abortOnFail: true, delayAbortEval: abortDelay },
+    ],
+  },
+);
+
+export function setup(): MixData {
+  recordOfferedRate(maxPerSecond);
+  return prepareMix(baseUrl);
+}
+
+export default function (data: MixData): void {
+  runMixIteration(baseUrl, data);
+}

@@ -1,0 +1,36 @@
+/**
+ * Soak: RATE held for hours to surface leaks, slow growth and exhaustion
+ * that a short load test cannot. In CI, TIME_SCALE shrinks it (0.002 → ~15s).
+ *
+ * Env: BASE_URL (required), RATE=50, TIME_SCALE=1, DURATION_RAMP_UP=5m,
+ * DURATION_STEADY=2h, DURATION_RAMP_DOWN=5m, PRE_VUS, MAX_VUS, SLOGATE_THRESHOLDS.
+ */
+import { readPhaseSeconds, readTimeScale } from "./lib/durations.js";
+import { readBaseUrl } from "./lib/env.js";
+import { MIX_ITERATION_SECONDS, type MixData, prepareMix, runMixIteration } from "./lib/mix.js";
+import { recordOfferedRate } from "./lib/offered-rate.js";
+import { buildOpenOptions } from "./lib/options.js";
+import { describeStandardPhases, readRate, readVuBudget } from "./lib/phases.js";
+
+const baseUrl = readBaseUrl();
+const timeScale = readTimeScale();
+const ratePerSecond = readRate(50);
+
+export const options = buildOpenOptions(
+  "soak",
+  describeStandardPhases(ratePerSecond, {
+    rampUp: readPhaseSeconds("ramp_up", 300, timeScale),
+    steady: readPhaseSeconds("steady", 7200, timeScale),
+    rampDown: readPhaseSeconds("ramp_down", 300, timeScale),
+  }),
+  readVuBudget(MIX_ITERATION_SECONDS),
+);
+
+export function setup(): MixData {
+  recordOfferedRate(ratePerSecond);
+  return prepareMix(baseUrl);
+}
+
+export default function (data: MixData): void {
+  runMixIteration(baseUrl, data);
+}
