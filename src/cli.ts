@@ -1,31 +1,254 @@
 #!/usr/bin/env node
-import { Command } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { Outcome, ReportInput, RequiredTier } from "./core/types.js";
 import { isToolError } from "./errors.js";
 
 /** Exit codes: the contract CI systems read. */
-export const EXIT = { pass: 0, fail: 1, inconclusive: 2, error: 3 } as const;
+export const EXIT: Readonly<Record<Outcome, number>> = {
+  pass: 0,
+  fail: 1,
+  inconclusive: 2,
+  error: 3,
+};
+
+const EXIT_HELP = `
+Exit codes:
+  0  pass          every mandatory objective reached the required tier
+  1  fail          an objective missed the required tier
+  2  inconclusive  not enough evidence (no or too few samples, load not delivered, window too short)
+  3  error         usage, config, bad input, k6 failure or a missing dependency`;
+
+const TIER_CHOICES = ["target", "good", "excellent"] as const;
+const FORMAT_CHOICES = ["text", "json", "markdown", "junit", "html"] as const;
+type StdoutFormat = (typeof FORMAT_CHOICES)[number];
+
+function parsePositive(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new InvalidArgumentError("must be a number > 0");
+  return number;
+}
+
+function collectEnv(value: string, previous: Record<string, string>): Record<string, string> {
+  const at = value.indexOf("=");
+  if (at < 1) throw new InvalidArgumentError("must be KEY=VALUE");
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+/** Prints the verdict in the chosen format on stdout, appends Markdown to a GitHub job summary, sets the exit code. */
+async function emitVerdict(input: ReportInput, format: StdoutFormat): Promise<void> {
+  const { renderReport, appendGithubStepSummary } = await import("./reports/index.js");
+  const color = format === "text" && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  process.stdout.write(renderReport(format, input, { color }));
+  await appendGithubStepSummary(renderReport("markdown", input), process.env);
+  process.exitCode = EXIT[input.verdict.verdict];
+}
 
 const program = new Command()
   .name("slogate")
   .description("Load tests with k6, verdicts against SLO tiers.")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .addHelpText("after", EXIT_HELP);
 
 program
   .command("setup")
-  .description("provision k6 (built from its pinned Go module on first use)")
-  .action(async () => {
+  .description(
+    "provision k6 (built from its pinned Go module) and, for tests/bench, the Debian packages they use",
+  )
+  .addOption(
+    new Option("--for <purpose>", "what to provision for")
+      .choices(["run", "tests", "bench"])
+      .default("run"),
+  )
+  .action(async (opts: { for: "run" | "tests" | "bench" }) => {
     const { setup } = await import("./commands/setup.js");
-    const result = await setup();
+    const result = await setup({ purpose: opts.for });
+    if (result.installedPackages.length > 0) {
+      process.stdout.write(`installed: ${result.installedPackages.join(" ")}\n`);
+    }
     process.stdout.write(`k6 ${result.k6.version} (${result.k6.source}): ${result.k6.path}\n`);
+  });
+
+program
+  .command("scenarios")
+  .description("list the bundled k6 scenarios")
+  .action(async () => {
+    const { listScenarios } = await import("./k6/bundle.js");
+    process.stdout.write(`${listScenarios().join("\n")}\n`);
+  });
+
+const targets = program
+  .command("targets")
+  .description("the reference services that scenarios drive");
+targets
+  .command("start")
+  .description("run the reference services in the foreground until SIGINT/SIGTERM")
+  .option("--port <port>", "service port (0 = any free port)", "8080")
+  .option("--host <host>", "service bind address", "127.0.0.1")
+  .option("--admin-port <port>", "admin port, always on 127.0.0.1 (0 = any free port)", "8081")
+  .option("--faults <spec>", 'fault injection, e.g. "error=0.02,latency=150ms,seed=7"')
+  .option("--order-delay-ms <ms>", "time from POST /orders to PAID", "200")
+  .option("--rate-limit-rps <n>", "tokens per second per X-User-Id (0 = off)", "100")
+  .option("--rate-limit-burst <n>", "token bucket size (default: the rate)")
+  .action(async (opts: Record<string, string | undefined>) => {
+    const { targetsStart } = await import("./commands/targets-start.js");
+    const started = await targetsStart({
+      port: opts.port,
+      host: opts.host,
+      adminPort: opts.adminPort,
+      orderDelayMs: opts.orderDelayMs,
+      rateLimitRps: opts.rateLimitRps,
+      ...(opts.faults ? { faults: opts.faults } : {}),
+      ...(opts.rateLimitBurst ? { rateLimitBurst: opts.rateLimitBurst } : {}),
+    });
+    await started.stopped;
+  });
+
+function addVerdictOptions(command: Command): Command {
+  return command
+    .option(
+      "--profile <name|file>",
+      "SLO profile: a name in thresholds/profiles or a YAML path",
+      "users-api",
+    )
+    .addOption(
+      new Option("--require <tier>", "tier required to pass (default: the profile's)").choices(
+        TIER_CHOICES,
+      ),
+    )
+    .option("--window <window>", "steady (default), all, or <from>..<to> (ISO, Unix ms, now, -10m)")
+    .addOption(
+      new Option("--format <format>", "what to print on stdout")
+        .choices(FORMAT_CHOICES)
+        .default("text"),
+    );
+}
+
+interface VerdictFlags {
+  profile: string;
+  require?: RequiredTier;
+  window?: string;
+  format: StdoutFormat;
+}
+
+addVerdictOptions(
+  program
+    .command("run")
+    .description("run a scenario with k6 against a target, judge it and write reports/<run-id>/")
+    .argument("<scenario>", "scenario name (see `slogate scenarios`)")
+    .requiredOption("--target <url>", "base URL of the service under test")
+    .option("--rate <n>", "steady iterations per second", parsePositive)
+    .option(
+      "--time-scale <factor>",
+      "multiply every scenario duration (0.05 for a short CI run)",
+      parsePositive,
+    )
+    .option(
+      "-e, --env <KEY=VALUE>",
+      "more environment for the scenario (repeatable)",
+      collectEnv,
+      {},
+    )
+    .option("--reports-dir <dir>", "where <run-id>/ is written", "reports"),
+).action(
+  async (
+    scenario: string,
+    opts: VerdictFlags & {
+      target: string;
+      rate?: number;
+      timeScale?: number;
+      env: Record<string, string>;
+      reportsDir: string;
+    },
+  ) => {
+    const { run } = await import("./commands/run.js");
+    const { parseWindowOption } = await import("./commands/check.js");
+    const result = await run({
+      scenario,
+      target: opts.target,
+      profile: opts.profile,
+      env: opts.env,
+      reportsDir: opts.reportsDir,
+      // k6's progress goes to stderr so stdout stays the verdict in --format.
+      onK6Output: (chunk) => void process.stderr.write(chunk),
+      ...(opts.require ? { require: opts.require } : {}),
+      ...(opts.window ? { window: parseWindowOption(opts.window) } : {}),
+      ...(opts.rate !== undefined ? { ratePerSecond: opts.rate } : {}),
+      ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+    });
+    process.stderr.write(
+      `slogate: k6 ${result.k6.exit.code} (${result.k6.exit.name}); reports in ${result.dir}\n`,
+    );
+    await emitVerdict(result.report, opts.format);
+  },
+);
+
+addVerdictOptions(
+  program
+    .command("check")
+    .description(
+      "judge k6 results produced elsewhere (NDJSON from --out json, plain or .gz, or a summary JSON)",
+    )
+    .requiredOption(
+      "--k6 <files...>",
+      "k6 result files; several NDJSON files (distributed runners) merge",
+    )
+    .option("--k6-exit-code <code>", "k6's exit code, if known (99 = its thresholds crossed)")
+    .option("--out <dir>", "also write every report format into this directory"),
+).action(async (opts: VerdictFlags & { k6: string[]; k6ExitCode?: string; out?: string }) => {
+  const { check, parseWindowOption } = await import("./commands/check.js");
+  const report = await check({
+    k6Paths: opts.k6,
+    profile: opts.profile,
+    ...(opts.require ? { require: opts.require } : {}),
+    ...(opts.window ? { window: parseWindowOption(opts.window) } : {}),
+    ...(opts.k6ExitCode !== undefined ? { k6ExitCode: Number(opts.k6ExitCode) } : {}),
+  });
+  if (opts.out) {
+    const { writeReports } = await import("./reports/index.js");
+    await writeReports(opts.out, report);
+  }
+  await emitVerdict(report, opts.format);
+});
+
+program
+  .command("demo")
+  .description(
+    "the main job: start the reference services, run smoke and a short load test with k6, judge, report",
+  )
+  .option("--rate <n>", "steady iterations per second of the load test", parsePositive, 50)
+  .option("--time-scale <factor>", "scale of the 2m/5m/2m load shape", parsePositive, 0.1)
+  .addOption(new Option("--require <tier>", "tier required to pass").choices(TIER_CHOICES))
+  .action(async (opts: { rate: number; timeScale: number; require?: RequiredTier }) => {
+    const { demo } = await import("./commands/demo.js");
+    const { renderReport } = await import("./reports/index.js");
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const result = await demo({
+      ratePerSecond: opts.rate,
+      timeScale: opts.timeScale,
+      onStep: (line) => void process.stdout.write(`\n== ${line}\n`),
+      onK6Output: (chunk) => void process.stderr.write(chunk),
+      ...(opts.require ? { require: opts.require } : {}),
+    });
+    for (const [name, step] of [
+      ["smoke", result.smoke],
+      ["load", result.load],
+    ] as const) {
+      process.stdout.write(
+        `\n== ${name}: ${step.report.verdict.verdict} (k6 ${step.k6.exit.code} ${step.k6.exit.name})\n`,
+      );
+      process.stdout.write(renderReport("text", step.report, { color }));
+      process.stdout.write(`reports: ${step.dir} (open ${step.files.html ?? "report.html"})\n`);
+    }
+    process.exitCode = EXIT[result.load.report.verdict.verdict];
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isToolError(error)) {
     process.stderr.write(`slogate: ${error.message}\n`);
   } else {
-    process.stderr.write(
-      `slogate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`slogate: internal error: ${detail}\n`);
   }
-  process.exit(EXIT.error);
+  process.exitCode = EXIT.error;
 });

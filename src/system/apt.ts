@@ -4,10 +4,12 @@ import path from "node:path";
 import { DependencyError } from "../errors.js";
 
 export interface AptNeed {
-  /** The command that shows the package is there, e.g. `prometheus`. */
+  /** What is missing, for messages: a command name such as `prometheus`. */
   binary: string;
   /** Debian package that provides it. */
   packageName: string;
+  /** Whether it is there; by default, whether `binary` is on PATH. */
+  isPresent?: () => boolean;
 }
 
 export function whichBinary(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
@@ -26,7 +28,9 @@ export function ensureAptPackages(
   needs: readonly AptNeed[],
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): string[] {
-  const missing = needs.filter((need) => !whichBinary(need.binary));
+  const missing = needs.filter(
+    (need) => !(need.isPresent ? need.isPresent() : whichBinary(need.binary)),
+  );
   if (missing.length === 0) return [];
   const names = [...new Set(missing.map((need) => need.packageName))];
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;

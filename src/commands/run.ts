@@ -1,0 +1,137 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { buildK6Thresholds } from "../core/k6-thresholds.js";
+import { redactUrl } from "../core/redact.js";
+import type { ReportInput, RequiredTier } from "../core/types.js";
+import { K6Error } from "../errors.js";
+import { bundleScenario } from "../k6/bundle.js";
+import { checkTargetReachable } from "../k6/preflight.js";
+import { ensureK6 } from "../k6/provision.js";
+import { runK6, type RunK6Result } from "../k6/run-k6.js";
+import { writeReports } from "../reports/write-reports.js";
+import { loadProfile } from "../sources/load-profile.js";
+import { check, type CheckOptions } from "./check.js";
+import { createRunId } from "./run-id.js";
+
+export interface RunOptions {
+  scenario: string;
+  target: string;
+  /** Profile name or path; `users-api` by default. */
+  profile?: string;
+  require?: RequiredTier;
+  window?: CheckOptions["window"];
+  /** Steady iterations per second (the scenario's RATE). */
+  ratePerSecond?: number;
+  /** Multiplies every duration in the scenario (e.g. 0.05 for a short CI run). */
+  timeScale?: number;
+  /** More `__ENV` for the scenario. */
+  env?: Record<string, string>;
+  /** Where `<run-id>/` goes; `./reports` by default. */
+  reportsDir?: string;
+  /** k6's console output as it comes (progress); nothing by default. */
+  onK6Output?: (chunk: string) => void;
+  now?: () => Date;
+}
+
+export interface RunResult {
+  runId: string;
+  dir: string;
+  report: ReportInput;
+  files: Record<string, string>;
+  k6: RunK6Result;
+}
+
+/** Environment the scenarios read (see scenarios/lib): never secrets on k6's command line. */
+function scenarioEnv(options: RunOptions, thresholds: unknown): Record<string, string> {
+  const env: Record<string, string> = {
+    BASE_URL: options.target.replace(/\/+$/, ""),
+    SLOGATE_THRESHOLDS: JSON.stringify(thresholds),
+    ...options.env,
+  };
+  if (options.ratePerSecond !== undefined) env.RATE = String(options.ratePerSecond);
+  if (options.timeScale !== undefined) env.TIME_SCALE = String(options.timeScale);
+  return env;
+}
+
+/**
+ * Bundles the scenario, runs it with the real k6 against the target, keeps
+ * every raw file in reports/<run-id>/, then judges the results against the
+ * profile and writes all report formats there. A k6 exit that leaves no usable
+ * evidence (script error, invalid options…) is a K6Error after run.json and
+ * k6.log are written.
+ */
+export async function run(options: RunOptions): Promise<RunResult> {
+  const now = options.now ?? (() => new Date());
+  const profileName = options.profile ?? "users-api";
+  const { profile } = loadProfile(profileName);
+  const requiredTier = options.require ?? profile.requiredTier;
+  const bundle = await bundleScenario(options.scenario);
+  await checkTargetReachable(options.target);
+  const k6 = await ensureK6();
+
+  const runId = createRunId(options.scenario, now());
+  const dir = path.resolve(options.reportsDir ?? "reports", runId);
+  mkdirSync(dir, { recursive: true });
+  const thresholds = buildK6Thresholds(profile, { requiredTier });
+  const runInfo = {
+    runId,
+    scenario: options.scenario,
+    target: redactUrl(options.target),
+    profile: profileName,
+    requiredTier,
+    k6: { version: k6.version, path: k6.path, source: k6.source },
+    ratePerSecond: options.ratePerSecond ?? null,
+    timeScale: options.timeScale ?? null,
+    thresholds,
+  };
+  writeFileSync(path.join(dir, "run.json"), `${JSON.stringify(runInfo, null, 2)}\n`);
+
+  const result = await runK6({
+    k6,
+    scriptPath: bundle.scriptPath,
+    outDir: dir,
+    env: scenarioEnv(options, thresholds),
+    ...(options.onK6Output ? { onOutput: options.onK6Output } : {}),
+  });
+  const exitInfo = {
+    ...runInfo,
+    startedAt: result.startedAt.toISOString(),
+    endedAt: result.endedAt.toISOString(),
+    exit: { ...result.exit, signal: result.signal, interruptedBy: result.interruptedBy },
+  };
+  writeFileSync(path.join(dir, "run.json"), `${JSON.stringify(exitInfo, null, 2)}\n`);
+
+  if (!result.exit.evidence) {
+    throw new K6Error(
+      `K6_${result.exit.name}`,
+      `k6 ${result.exit.description} (k6 exit ${result.exit.code} ${result.exit.name}); raw output kept in ${path.join(dir, "k6.log")}`,
+    );
+  }
+
+  const report = await check({
+    k6Paths: [result.ndjsonPath],
+    profile: profileName,
+    require: requiredTier,
+    ...(options.window ? { window: options.window } : {}),
+    k6ExitCode: result.exit.code,
+    k6Version: k6.version,
+  });
+  const withRun: ReportInput = {
+    ...report,
+    verdict: {
+      ...report.verdict,
+      run: { id: runId, scenario: options.scenario, target: redactUrl(options.target) },
+    },
+  };
+  if (result.interruptedBy) {
+    withRun.verdict.findings.push({
+      severity: "warning",
+      code: "RUN_INTERRUPTED",
+      message: `the run was interrupted by ${result.interruptedBy}; only the part that ran was judged`,
+    });
+    // A run cut short is not evidence that the full test would pass.
+    if (withRun.verdict.verdict === "pass") withRun.verdict.verdict = "inconclusive";
+  }
+  const { files } = await writeReports(dir, withRun);
+  return { runId, dir, report: withRun, files, k6: result };
+}
