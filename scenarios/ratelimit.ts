@@ -54,7 +54,7 @@ export const options = {
         vus: 1,
         iterations: 1,
         // A safety bound, not a shape.
-        maxDuration: `${maxWaitSeconds + 120}s`,
+        maxDuration: `${maxWaitSeconds + 60}s`,
       },
     },
     { checks: ["rate==1"] },
