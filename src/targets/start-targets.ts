@@ -38,7 +38,7 @@ export interface StartTargetsOptions {
 }
 
 export interface RunningTargets {
-  /** Service base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  /** Service base URL, e.g. http://127.0.0.1:41234 (no trailing slash; loopback for a wildcard host). */
   url: string;
   /** Admin base URL on 127.0.0.1: GET/PUT {adminUrl}/admin/faults. */
   adminUrl: string;
@@ -131,7 +131,9 @@ export async function startTargets(options: StartTargetsOptions = {}): Promise<R
   }
 }
 
-function formatUrl(host: string, port: number): string {
+/** A wildcard bind address is no destination: the URL names loopback instead. */
+function formatUrl(bindHost: string, port: number): string {
+  const host = bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost === "::" ? "::1" : bindHost;
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
