@@ -61,8 +61,8 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     }
     const entry = found.store as RouteEntry;
     if (rateLimiter !== null && entry.definition.api) {
-      const userId = req.headers["x-user-id"];
-      if (typeof userId === "string" && userId !== "") {
+      const userId = readUserId(req.rawHeaders);
+      if (userId !== undefined && userId !== "") {
         const retryAfterSeconds = rateLimiter.take(userId);
         if (retryAfterSeconds > 0) {
           const reply = replyError(429, "rate limit exceeded for this X-User-Id");
@@ -139,6 +139,20 @@ function send(
     }
   }
   metrics.record(method, reply.status, (performance.now() - startMs) / 1000);
+}
+
+/**
+ * X-User-Id straight from rawHeaders: reading req.headers would build the
+ * whole header object on every request just to look at one name.
+ */
+function readUserId(rawHeaders: string[]): string | undefined {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name !== undefined && name.length === 9 && name.toLowerCase() === "x-user-id") {
+      return rawHeaders[i + 1];
+    }
+  }
+  return undefined;
 }
 
 function readJsonBody(req: IncomingMessage): Promise<unknown> {
