@@ -79,7 +79,7 @@ describe("open-model shapes with the real k6 (short)", () => {
   });
 
   it("breakpoint ramps to MAX_RATE and ends by itself when nothing breaks", async () => {
-    const env = { BASE_URL: targets.url, MAX_RATE: "30", TIME_SCALE: "0.01" };
+    const env = { BASE_URL: targets.url, MAX_RATE: "30", TIME_SCALE: "0.005" };
     const run = await runScenario("breakpoint", env, 120_000);
     expect(run.result.exit.name, run.log).toBe("OK");
     const points = readPoints(run.result.ndjsonPath);
