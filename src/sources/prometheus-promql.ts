@@ -49,7 +49,7 @@ export interface PrometheusSliSettings {
   memoryLimitBytes?: number;
   /**
    * Whole-query overrides per objective, for services with other metrics.
-   * `{{window}}` becomes the range (e.g. `300s`), `{{selector}}` the label matchers.
+   * `{{window}}` becomes the range (e.g. `300000ms`), `{{selector}}` the label matchers.
    * The query must return one number in the objective's unit (ms, ratio, req/s).
    */
   queries?: Partial<Record<PrometheusObjectiveId, string>>;
@@ -115,9 +115,12 @@ export function buildSelector(selector: string, ...extra: string[]): string {
   return `{${parts.join(",")}}`;
 }
 
-/** Window length as a PromQL range: whole seconds, so `[300s]`. */
+/**
+ * Window length as a PromQL range in whole milliseconds (`[300000ms]`), so
+ * the range is the window itself and a rate divides by the same seconds.
+ */
 export function formatRange(windowSeconds: number): string {
-  return `${Math.max(1, Math.round(windowSeconds))}s`;
+  return `${Math.max(1, Math.round(windowSeconds * 1000))}ms`;
 }
 
 export interface SliQueries {

@@ -120,7 +120,7 @@ export async function readPrometheusSlis(
   const settings = options.settings ?? DEFAULT_PROMETHEUS_SLI_SETTINGS;
   checkSliSettings(settings);
   const wanted = options.objectives ?? PROMETHEUS_OBJECTIVE_IDS;
-  const windowSeconds = Math.round((options.toMs - options.fromMs) / 1000);
+  const windowSeconds = (options.toMs - options.fromMs) / 1000;
   if (!(windowSeconds >= MIN_WINDOW_SECONDS)) {
     const reason = `window of ${windowSeconds} s is too short for rates (need >= ${MIN_WINDOW_SECONDS} s)`;
     return {
