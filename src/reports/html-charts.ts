@@ -9,6 +9,8 @@ export interface ChartBands extends TierBounds {
 export interface ChartData {
   /** Bucket starts, Unix seconds (uPlot's time unit). */
   seconds: number[];
+  /** End of the last bucket, Unix seconds: the x axis spans whole buckets. */
+  endSeconds: number | null;
   p50Ms: (number | null)[];
   p95Ms: (number | null)[];
   p99Ms: (number | null)[];
@@ -24,6 +26,7 @@ export interface ChartData {
 /** Timeline series and tier bands for the three charts. */
 export function buildChartData(input: ReportInput): ChartData {
   const { timeline, verdict } = input;
+  const last = timeline[timeline.length - 1];
   const find = (id: string, unit: ObjectiveResult["unit"]) =>
     verdict.objectives.find((objective) => objective.id === id && objective.unit === unit);
   const toBands = (objective: ObjectiveResult | undefined, scale = 1): ChartBands | null =>
@@ -38,6 +41,7 @@ export function buildChartData(input: ReportInput): ChartData {
         };
   return {
     seconds: timeline.map((point) => point.startMs / 1000),
+    endSeconds: last === undefined ? null : last.startMs / 1000 + last.seconds,
     p50Ms: timeline.map((point) => point.p50Ms),
     p95Ms: timeline.map((point) => point.p95Ms),
     p99Ms: timeline.map((point) => point.p99Ms),
@@ -215,12 +219,16 @@ export const CHART_SCRIPT = String.raw`(function () {
       // Room on the right for the tier labels.
       padding: [12, GUTTER, 0, 0],
       scales: {
-        x: { time: true },
+        // From the first bucket's start to the last one's end, so a single
+        // bucket still gets a real time axis.
+        x: { time: true, range: function () { return [data.seconds[0], Math.max(data.endSeconds, data.seconds[0] + 1)]; } },
         y: { range: function () { return [0, upperBound(dataMax, bands)]; } }
       },
       axes: [
         {
           label: timeLabel,
+          // Whole seconds and up: ticks never repeat a second.
+          incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400],
           labelSize: 20,
           stroke: "#334155",
           grid: { stroke: "rgba(15, 23, 42, 0.07)" },

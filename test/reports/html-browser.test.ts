@@ -7,7 +7,13 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReportInput } from "../../src/core/types.js";
 import { writeReports } from "../../src/reports/write-reports.js";
-import { buildHostileInput, HOSTILE_STRINGS, MIXED_INPUT } from "../fixtures/report-inputs.js";
+import {
+  buildHostileInput,
+  EMPTY_INPUT,
+  HOSTILE_STRINGS,
+  MIXED_INPUT,
+  PASSING_INPUT,
+} from "../fixtures/report-inputs.js";
 
 // Debian's chromium, provisioned by `slogate setup` for the tests.
 const CHROMIUM = process.env.CHROMIUM_BINARY ?? "/usr/bin/chromium";
@@ -39,7 +45,11 @@ interface PageWatch {
   requests: string[];
 }
 
-async function openReport(context: BrowserContext, file: string): Promise<{ page: Page; watch: PageWatch }> {
+async function openReport(
+  context: BrowserContext,
+  file: string,
+  charts = 3,
+): Promise<{ page: Page; watch: PageWatch }> {
   const page = await context.newPage();
   const watch: PageWatch = { dialogs: [], errors: [], requests: [] };
   page.on("dialog", (dialog) => {
@@ -54,7 +64,8 @@ async function openReport(context: BrowserContext, file: string): Promise<{ page
     if (!request.url().startsWith("file:")) watch.requests.push(request.url());
   });
   await page.goto(pathToFileURL(file).href);
-  await page.waitForFunction("window.slogateCharts !== undefined && window.slogateCharts.length === 3", undefined, {
+  await page.waitForFunction(
+    `window.slogateCharts !== undefined && window.slogateCharts.length === ${charts}`, undefined, {
     timeout: 15_000,
   });
   return { page, watch };
@@ -200,6 +211,36 @@ describe("report.html in Chromium", () => {
     await page.screenshot({ path: screenshot, fullPage: true });
     console.log(`hostile report screenshot: ${screenshot}`);
     expect(parsed.firstFailure).toContain(HOSTILE_STRINGS[0]);
+    await page.close();
+  });
+
+  it.each<[string, ReportInput, number]>([
+    ["an empty timeline", EMPTY_INPUT, 0],
+    ["a single bucket", { ...PASSING_INPUT, timeline: PASSING_INPUT.timeline.slice(0, 1) }, 3],
+    [
+      "a timeline without latencies or requests",
+      {
+        ...MIXED_INPUT,
+        timeline: MIXED_INPUT.timeline.map((point) => ({
+          ...point,
+          requests: 0,
+          failed: 0,
+          p50Ms: null,
+          p95Ms: null,
+          p99Ms: null,
+        })),
+      },
+      3,
+    ],
+  ])("renders %s without script errors", async (name, input, charts) => {
+    const { files } = await writeReports(path.join(workDir, name.replace(/\W+/g, "-")), input);
+    const { page, watch } = await openReport(context, files.html, charts);
+    expect(watch).toEqual({ dialogs: [], errors: [], requests: [] });
+    if (charts === 0) expect(await page.getByText("No timeline data in this window.").count()).toBe(1);
+    for (const canvas of await inspectCanvases(page)) expect(canvas.width).toBeGreaterThan(300);
+    const screenshot = path.join(workDir, `${name.replace(/\W+/g, "-")}.png`);
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log(`screenshot: ${screenshot}`);
     await page.close();
   });
 });

@@ -68,6 +68,7 @@ describe("renderHtml", () => {
   it("embeds the timeline and the tier bands as data", () => {
     const data = dataOf(renderHtml(MIXED_INPUT, { uplot })) as Record<string, unknown>;
     expect((data.seconds as number[])[0]).toBe(Date.parse("2025-03-01T12:00:00.000Z") / 1000);
+    expect(data.endSeconds).toBe(Date.parse("2025-03-01T12:01:00.000Z") / 1000);
     expect(data.p95Ms).toEqual(MIXED_INPUT.timeline.map((p) => p.p95Ms));
     const bucket = MIXED_INPUT.timeline[9];
     expect((data.errorPercent as number[])[9]).toBeCloseTo((3 / (bucket?.requests ?? 1)) * 100, 10);
