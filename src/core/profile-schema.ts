@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { UNITS } from "./tiers.js";
+
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+/**
+ * Route `name` tags as scenarios set them (`/api/v1/users/:id`). Commas and
+ * braces are refused because k6 threshold selectors (`metric{name:…}`) cannot
+ * carry them.
+ */
+const routeName = z
+  .string()
+  .min(1)
+  .regex(
+    /^[^,{}]+$/,
+    "route names cannot contain ',', '{' or '}' (k6 selectors cannot carry them)",
+  );
+
+const requestScopeSchema = z
+  .object({
+    names: z.array(routeName).min(1).optional(),
+    methods: z.array(z.enum(HTTP_METHODS)).min(1).optional(),
+  })
+  .strict();
+
+const boundsSchema = z
+  .object({
+    direction: z.enum(["max", "min"]).default("max"),
+    target: z.number(),
+    good: z.number(),
+    excellent: z.number(),
+  })
+  .strict();
+
+/** `p(95)`, `p(99.9)`, `avg`, `min`, `max`, `med`, `rate`, `count`, `perSecond`, `value`. */
+export const STAT_PATTERN = /^(p\((\d{1,2}(\.\d+)?)\)|avg|min|max|med|rate|count|perSecond|value)$/;
+
+const objectiveSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/, "ids are snake_case, e.g. latency_p95"),
+    description: z.string().optional(),
+    source: z.enum(["k6", "prometheus"]).optional(),
+    mandatory: z.boolean().default(true),
+    /** A row of tiers.yaml. */
+    tier: z.string().optional(),
+    /** The objective's own bounds, instead of a tier row. */
+    bounds: boundsSchema.optional(),
+    metric: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "k6 metric names are letters, digits and '_'")
+      .optional(),
+    stat: z
+      .string()
+      .regex(STAT_PATTERN, "stat is p(N), avg, min, max, med, rate, count, perSecond or value")
+      .optional(),
+    unit: z.enum(UNITS).optional(),
+    requests: requestScopeSchema.optional(),
+    responses: z.enum(["expected", "all"]).optional(),
+    /** Gross-breach level for k6's abortOnFail threshold; false: never abort on this objective. */
+    abortAt: z
+      .union([z.number(), z.literal(false)], {
+        error: "expected a number in the objective's unit, or false",
+      })
+      .optional(),
+    /** PromQL returning the objective's value in its unit (source prometheus). */
+    query: z.string().min(1).optional(),
+  })
+  .strict();
+
+const evaluationSchema = z
+  .object({
+    window: z.enum(["steady", "all"]).default("steady"),
+    minWindowSeconds: z.number().nonnegative().default(10),
+    minTailSamples: z.int().positive().default(10),
+    minRateEvents: z.number().nonnegative().default(3),
+    minOfferedRatio: z.number().min(0).max(1).default(0.95),
+  })
+  .strict();
+
+const k6Schema = z
+  .object({
+    abortFactor: z.number().gt(1).default(3),
+    delayAbortEval: z
+      .string()
+      .regex(/^\d+(ms|s|m|h)$/, "a k6 duration such as 10s or 1m")
+      .default("10s"),
+  })
+  .strict();
+
+/** The SLO profile file as written (thresholds/profiles/<name>.yaml), before tiers are resolved. */
+export const profileFileSchema = z
+  .object({
+    version: z.literal(1),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "profile names are kebab-case"),
+    description: z.string().optional(),
+    requiredTier: z.enum(["target", "good", "excellent"]).default("target"),
+    /** Path to a tiers file, relative to the profile; the project's thresholds/tiers.yaml by default. */
+    tiers: z.string().min(1).optional(),
+    requests: requestScopeSchema.optional(),
+    evaluation: evaluationSchema.default(() => evaluationSchema.parse({})),
+    k6: k6Schema.default(() => k6Schema.parse({})),
+    objectives: z.array(objectiveSchema).min(1),
+  })
+  .strict();
+
+export type ProfileFile = z.infer<typeof profileFileSchema>;
+export type ObjectiveEntry = z.infer<typeof objectiveSchema>;
+export type RequestScopeEntry = z.infer<typeof requestScopeSchema>;

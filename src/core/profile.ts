@@ -1,0 +1,436 @@
+import { configErrorFromZod, configIssue, parseYamlText } from "./config-issues.js";
+import {
+  profileFileSchema,
+  STAT_PATTERN,
+  type ObjectiveEntry,
+  type ProfileFile,
+  type RequestScopeEntry,
+} from "./profile-schema.js";
+import { findBoundsProblem, type TierTable } from "./tiers.js";
+import type { ObjectiveSource, RequiredTier, TierBounds, Unit } from "./types.js";
+
+/** How an objective condenses samples into one number. */
+export type Stat =
+  | { kind: "percentile"; percent: number }
+  | { kind: "avg" | "min" | "max" | "rate" | "count" | "perSecond" | "value" };
+
+/** Which requests an http_req_* objective covers; null means every one. */
+export interface RequestScope {
+  names: string[] | null;
+  methods: string[] | null;
+}
+
+export type ObjectiveMeasure =
+  | {
+      kind: "k6";
+      metric: string;
+      stat: Stat;
+      /** Only for http_req_* metrics; null for others. */
+      scope: RequestScope | null;
+      /** `expected`: latency of responses k6 counted as expected (expected_response=true). */
+      responses: "expected" | "all";
+    }
+  | { kind: "prometheus"; query: string };
+
+export interface ObjectiveSpec {
+  id: string;
+  description: string;
+  source: ObjectiveSource;
+  mandatory: boolean;
+  unit: Unit;
+  bounds: TierBounds;
+  /** The tiers.yaml row the bounds came from, or null for the objective's own bounds. */
+  tierRow: string | null;
+  measure: ObjectiveMeasure;
+  /** Gross-breach level for k6's abortOnFail, or null: never abort on this objective. */
+  abortAt: number | null;
+}
+
+export interface EvaluationSettings {
+  window: "steady" | "all";
+  minWindowSeconds: number;
+  /** Percentile objectives need at least this many samples above the percentile (see sample-rules.ts). */
+  minTailSamples: number;
+  /** Rate objectives claim a bound b only with at least minRateEvents / b requests (see sample-rules.ts). */
+  minRateEvents: number;
+  /** The achieved iteration rate must reach this share of slogate_offered_rate. */
+  minOfferedRatio: number;
+}
+
+/** A validated profile with tiers resolved: everything evaluation and k6 thresholds need. */
+export interface SloProfile {
+  name: string;
+  file: string;
+  description: string;
+  requiredTier: RequiredTier;
+  evaluation: EvaluationSettings;
+  k6: { abortFactor: number; delayAbortEval: string };
+  objectives: ObjectiveSpec[];
+}
+
+interface BuiltIn {
+  source: ObjectiveSource;
+  tier: string;
+  unit: Unit;
+  measure: ObjectiveMeasure | { kind: "prometheus"; query: string | null };
+  description: string;
+}
+
+const ALL_REQUESTS = null;
+
+/** The objectives of the seed's table, by id; a profile names them and may narrow or re-bound them. */
+export const BUILT_IN_OBJECTIVES: Readonly<Record<string, BuiltIn>> = {
+  latency_p95: {
+    source: "k6",
+    tier: "api_latency_p95",
+    unit: "ms",
+    description: "95th percentile of http_req_duration",
+    measure: {
+      kind: "k6",
+      metric: "http_req_duration",
+      stat: { kind: "percentile", percent: 95 },
+      scope: ALL_REQUESTS,
+      responses: "expected",
+    },
+  },
+  error_rate: {
+    source: "k6",
+    tier: "error_rate",
+    unit: "ratio",
+    description: "share of requests k6 counted as failed (http_req_failed)",
+    measure: {
+      kind: "k6",
+      metric: "http_req_failed",
+      stat: { kind: "rate" },
+      scope: ALL_REQUESTS,
+      responses: "all",
+    },
+  },
+  throughput: {
+    source: "k6",
+    tier: "throughput",
+    unit: "req/s",
+    description: "achieved requests per second in the window (http_reqs)",
+    measure: {
+      kind: "k6",
+      metric: "http_reqs",
+      stat: { kind: "perSecond" },
+      scope: ALL_REQUESTS,
+      responses: "all",
+    },
+  },
+  db_latency_p95: {
+    source: "prometheus",
+    tier: "db_query_p95",
+    unit: "ms",
+    description: "95th percentile of db_query_duration_seconds",
+    measure: {
+      kind: "prometheus",
+      query:
+        "histogram_quantile(0.95, sum by (le) (rate(db_query_duration_seconds_bucket[1m]))) * 1000",
+    },
+  },
+  cpu: {
+    source: "prometheus",
+    tier: "cpu",
+    unit: "ratio",
+    description: "CPU seconds per second (1.0 = one full core)",
+    measure: { kind: "prometheus", query: "sum(rate(process_cpu_seconds_total[1m]))" },
+  },
+  memory: {
+    source: "prometheus",
+    tier: "memory",
+    unit: "ratio",
+    description: "resident memory over the memory limit",
+    // The ratio's denominator is the deployment's limit, which only the profile knows.
+    measure: { kind: "prometheus", query: null },
+  },
+};
+
+const HTTP_METRICS = new Set(["http_req_duration", "http_req_failed", "http_reqs"]);
+
+/** Parses `p(95)`, `avg`, … (already checked against STAT_PATTERN by the schema). */
+export function parseStat(text: string): Stat {
+  const match = STAT_PATTERN.exec(text);
+  if (match?.[2] !== undefined) return { kind: "percentile", percent: Number(match[2]) };
+  if (text === "med") return { kind: "percentile", percent: 50 };
+  return { kind: text as Exclude<Stat["kind"], "percentile"> };
+}
+
+/** `p(95)` / `rate` etc., as k6 writes stats in thresholds. */
+export function formatStat(stat: Stat): string {
+  return stat.kind === "percentile" ? `p(${stat.percent})` : stat.kind;
+}
+
+function resolveScope(
+  own: RequestScopeEntry | undefined,
+  profile: RequestScopeEntry | undefined,
+): RequestScope {
+  const scope = own ?? profile;
+  return { names: scope?.names ?? null, methods: scope?.methods ?? null };
+}
+
+function resolveBounds(
+  entry: ObjectiveEntry,
+  builtIn: BuiltIn | undefined,
+  unit: Unit,
+  tiers: TierTable,
+  file: string,
+  at: (string | number)[],
+): { bounds: TierBounds; tierRow: string | null } {
+  if (entry.tier !== undefined && entry.bounds !== undefined) {
+    throw configIssue("PROFILE_INVALID", file, at, "give either tier or bounds, not both");
+  }
+  if (entry.bounds) {
+    const problem = findBoundsProblem(entry.bounds);
+    if (problem) throw configIssue("PROFILE_INVALID", file, [...at, "bounds"], problem);
+    return { bounds: { ...entry.bounds }, tierRow: null };
+  }
+  const rowName = entry.tier ?? builtIn?.tier;
+  if (rowName === undefined) {
+    throw configIssue(
+      "PROFILE_INVALID",
+      file,
+      at,
+      "needs a tier (a row of tiers.yaml) or its own bounds",
+      [...tiers.rows.keys()],
+    );
+  }
+  const row = tiers.rows.get(rowName);
+  if (!row) {
+    throw configIssue(
+      "PROFILE_INVALID",
+      file,
+      [...at, "tier"],
+      `no tier row "${rowName}" in ${tiers.file}`,
+      [...tiers.rows.keys()],
+    );
+  }
+  if (row.unit !== unit) {
+    throw configIssue(
+      "PROFILE_INVALID",
+      file,
+      [...at, "tier"],
+      `tier row "${rowName}" is in ${row.unit} but the objective is in ${unit}`,
+    );
+  }
+  return {
+    bounds: {
+      direction: row.direction,
+      target: row.target,
+      good: row.good,
+      excellent: row.excellent,
+    },
+    tierRow: rowName,
+  };
+}
+
+function resolveMeasure(
+  entry: ObjectiveEntry,
+  builtIn: BuiltIn | undefined,
+  profile: ProfileFile,
+  file: string,
+  at: (string | number)[],
+): { source: ObjectiveSource; measure: ObjectiveMeasure } {
+  if (
+    builtIn &&
+    (entry.metric !== undefined || entry.stat !== undefined || entry.unit !== undefined)
+  ) {
+    throw configIssue(
+      "PROFILE_INVALID",
+      file,
+      at,
+      `"${entry.id}" is built in (${builtIn.description}); to measure something else give the objective its own id`,
+    );
+  }
+  if (builtIn && entry.source !== undefined && entry.source !== builtIn.source) {
+    throw configIssue(
+      "PROFILE_INVALID",
+      file,
+      [...at, "source"],
+      `"${entry.id}" is read from ${builtIn.source}`,
+      [builtIn.source],
+    );
+  }
+  const source =
+    builtIn?.source ?? entry.source ?? (entry.query !== undefined ? "prometheus" : "k6");
+  if (source === "prometheus") {
+    const query =
+      entry.query ?? (builtIn?.measure.kind === "prometheus" ? builtIn.measure.query : null);
+    if (!query)
+      throw configIssue(
+        "PROFILE_INVALID",
+        file,
+        [...at, "query"],
+        "missing: a PromQL query in the objective's unit",
+      );
+    for (const key of ["requests", "responses", "metric", "stat"] as const) {
+      if (entry[key] !== undefined) {
+        throw configIssue(
+          "PROFILE_INVALID",
+          file,
+          [...at, key],
+          "applies to k6 objectives only (source prometheus)",
+        );
+      }
+    }
+    return { source, measure: { kind: "prometheus", query } };
+  }
+  if (entry.query !== undefined) {
+    throw configIssue(
+      "PROFILE_INVALID",
+      file,
+      [...at, "query"],
+      "applies to prometheus objectives only",
+    );
+  }
+  let base = builtIn?.measure;
+  if (!base) {
+    if (entry.metric === undefined || entry.stat === undefined) {
+      throw configIssue(
+        "PROFILE_INVALID",
+        file,
+        [...at, "id"],
+        `unknown objective "${entry.id}"; for your own give metric, stat, unit and tier or bounds`,
+        Object.keys(BUILT_IN_OBJECTIVES),
+      );
+    }
+    base = {
+      kind: "k6",
+      metric: entry.metric,
+      stat: parseStat(entry.stat),
+      scope: null,
+      responses: "all",
+    };
+  }
+  if (base.kind !== "k6") throw new Error("unreachable: k6 objective with a prometheus base");
+  const isHttp = HTTP_METRICS.has(base.metric);
+  if (!isHttp && (entry.requests !== undefined || entry.responses !== undefined)) {
+    const key = entry.requests !== undefined ? "requests" : "responses";
+    throw configIssue(
+      "PROFILE_INVALID",
+      file,
+      [...at, key],
+      `applies to http_req_* metrics only, not ${base.metric}`,
+    );
+  }
+  if (entry.responses !== undefined && base.metric !== "http_req_duration") {
+    throw configIssue(
+      "PROFILE_INVALID",
+      file,
+      [...at, "responses"],
+      "applies to http_req_duration only",
+    );
+  }
+  const responses =
+    entry.responses ??
+    (builtIn ? base.responses : base.metric === "http_req_duration" ? "expected" : "all");
+  return {
+    source,
+    measure: {
+      ...base,
+      scope: isHttp ? resolveScope(entry.requests, profile.requests) : null,
+      responses,
+    },
+  };
+}
+
+function resolveObjective(
+  entry: ObjectiveEntry,
+  index: number,
+  profile: ProfileFile,
+  tiers: TierTable,
+  file: string,
+): ObjectiveSpec {
+  const at = ["objectives", index];
+  const builtIn = BUILT_IN_OBJECTIVES[entry.id];
+  const { source, measure } = resolveMeasure(entry, builtIn, profile, file, at);
+  const unit = builtIn?.unit ?? entry.unit;
+  if (unit === undefined) {
+    throw configIssue("PROFILE_INVALID", file, [...at, "unit"], "missing", [
+      "ms",
+      "ratio",
+      "req/s",
+    ]);
+  }
+  const { bounds, tierRow } = resolveBounds(entry, builtIn, unit, tiers, file, at);
+  let abortAt: number | null = null;
+  if (entry.abortAt === false) abortAt = null;
+  else if (entry.abortAt !== undefined) abortAt = entry.abortAt;
+  else {
+    const factor = profile.k6.abortFactor;
+    abortAt = bounds.direction === "max" ? bounds.target * factor : bounds.target / factor;
+  }
+  if (
+    abortAt !== null &&
+    (bounds.direction === "max" ? abortAt < bounds.target : abortAt > bounds.target)
+  ) {
+    throw configIssue(
+      "PROFILE_INVALID",
+      file,
+      [...at, "abortAt"],
+      `a gross breach must be beyond the target bound ${bounds.target}`,
+    );
+  }
+  return {
+    id: entry.id,
+    description: entry.description ?? builtIn?.description ?? "",
+    source,
+    mandatory: entry.mandatory,
+    unit,
+    bounds,
+    tierRow,
+    measure,
+    abortAt,
+  };
+}
+
+/** Validates a parsed profile document against the tier table. Throws ConfigError. */
+export function resolveProfile(raw: unknown, tiers: TierTable, file: string): SloProfile {
+  const parsed = profileFileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw configErrorFromZod("PROFILE_INVALID", file, parsed.error, profileFileSchema);
+  const profile = parsed.data;
+  const seen = new Set<string>();
+  const objectives = profile.objectives.map((entry, index) => {
+    if (seen.has(entry.id)) {
+      throw configIssue(
+        "PROFILE_INVALID",
+        file,
+        ["objectives", index, "id"],
+        `"${entry.id}" appears twice`,
+      );
+    }
+    seen.add(entry.id);
+    return resolveObjective(entry, index, profile, tiers, file);
+  });
+  if (!objectives.some((objective) => objective.mandatory)) {
+    throw configIssue(
+      "PROFILE_INVALID",
+      file,
+      "objectives",
+      "no mandatory objective: a verdict needs at least one objective with mandatory: true",
+    );
+  }
+  return {
+    name: profile.name,
+    file,
+    description: profile.description ?? "",
+    requiredTier: profile.requiredTier,
+    evaluation: { ...profile.evaluation },
+    k6: { ...profile.k6 },
+    objectives,
+  };
+}
+
+/** Reads the `tiers:` reference of a profile text without validating the rest (the loader needs it first). */
+export function readTiersReference(raw: unknown): string | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const value = (raw as Record<string, unknown>).tiers;
+  return typeof value === "string" ? value : null;
+}
+
+/** Parses and validates profile YAML text. */
+export function parseProfile(text: string, file: string, tiers: TierTable): SloProfile {
+  return resolveProfile(parseYamlText(text, file, "PROFILE_INVALID"), tiers, file);
+}

@@ -1,0 +1,208 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildK6Thresholds } from "../../src/core/k6-thresholds.js";
+import { ConfigError } from "../../src/errors.js";
+import { loadProfile } from "../../src/sources/load-profile.js";
+
+const TIERS = `version: 1
+rows:
+  api_latency_p95: { unit: ms, direction: max, target: 500, good: 200, excellent: 100 }
+  error_rate: { unit: ratio, direction: max, target: 0.01, good: 0.001, excellent: 0.0001 }
+  throughput: { unit: req/s, direction: min, target: 1000, good: 5000, excellent: 10000 }
+`;
+
+const BASE = `version: 1
+name: sample
+objectives:
+  - id: latency_p95
+  - id: error_rate
+`;
+
+function makeDir(profileText: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "slogate-profile-"));
+  mkdirSync(path.join(dir, "profiles"));
+  writeFileSync(path.join(dir, "tiers.yaml"), TIERS);
+  writeFileSync(path.join(dir, "profiles", "sample.yaml"), profileText);
+  return dir;
+}
+
+function loadError(profileText: string): string {
+  const dir = makeDir(profileText);
+  try {
+    loadProfile("sample", { thresholdsDir: dir });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).not.toContain("\n");
+    // Every message names the file it is about.
+    expect(message.startsWith(path.join(dir, "profiles", "sample.yaml"))).toBe(true);
+    return message.slice(path.join(dir, "profiles", "sample.yaml").length);
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadProfile validation", () => {
+  it.each([
+    {
+      name: "a missing tier row",
+      text: BASE.replace("- id: error_rate", "- id: error_rate\n    tier: error_budget"),
+      message: ': objectives[1].tier: no tier row "error_budget" in ' /* tiers path follows */,
+      allowed: "; allowed: api_latency_p95, error_rate, throughput",
+    },
+    {
+      name: "an unknown objective",
+      text: BASE.replace("latency_p95", "latency_p96"),
+      message: ': objectives[0].id: unknown objective "latency_p96"',
+      allowed: "allowed: latency_p95, error_rate, throughput, db_latency_p95, cpu, memory",
+    },
+    {
+      name: "a bad number",
+      text: BASE.replace("objectives:", "evaluation:\n  minWindowSeconds: -5\nobjectives:"),
+      message: ": evaluation.minWindowSeconds: too small: expected number to be >=0",
+      allowed: "",
+    },
+    {
+      name: "a number given as text",
+      text: BASE.replace("- id: error_rate", "- id: error_rate\n    abortAt: lots"),
+      message: ": objectives[1].abortAt: expected a number in the objective's unit, or false",
+      allowed: "",
+    },
+    {
+      name: "an unknown required tier",
+      text: BASE.replace("name: sample", "name: sample\nrequiredTier: gold"),
+      message: ": requiredTier: not an accepted value",
+      allowed: 'allowed: "target", "good", "excellent"',
+    },
+    {
+      name: "an unknown top-level field",
+      text: BASE + "colour: blue\n",
+      message: ': (top level): unknown field "colour"',
+      allowed:
+        "allowed: version, name, description, requiredTier, tiers, requests, evaluation, k6, objectives",
+    },
+    {
+      name: "an unknown HTTP method",
+      text: BASE.replace("objectives:", "requests: { methods: [FETCH] }\nobjectives:"),
+      message: ": requests.methods[0]: not an accepted value",
+      allowed: '"GET"',
+    },
+    {
+      name: "tier and bounds together",
+      text: BASE.replace(
+        "- id: error_rate",
+        "- id: error_rate\n    tier: error_rate\n    bounds: { target: 1, good: 0.5, excellent: 0.1 }",
+      ),
+      message: ": objectives[1]: give either tier or bounds, not both",
+      allowed: "",
+    },
+    {
+      name: "own bounds in the wrong order",
+      text:
+        BASE +
+        "  - id: slow\n    metric: my_trend\n    stat: p(95)\n    unit: ms\n    bounds: { target: 10, good: 20, excellent: 5 }\n",
+      message: ": objectives[2].bounds: bounds must satisfy excellent <= good <= target",
+      allowed: "",
+    },
+    {
+      name: "a tier row in another unit",
+      text:
+        BASE +
+        "  - id: slow\n    metric: my_trend\n    stat: p(95)\n    unit: ms\n    tier: error_rate\n",
+      message: ': objectives[2].tier: tier row "error_rate" is in ratio but the objective is in ms',
+      allowed: "",
+    },
+    {
+      name: "a duplicate id",
+      text: BASE + "  - id: latency_p95\n",
+      message: ': objectives[2].id: "latency_p95" appears twice',
+      allowed: "",
+    },
+    {
+      name: "no mandatory objective",
+      text: BASE.replace("- id: latency_p95", "- id: latency_p95\n    mandatory: false").replace(
+        "- id: error_rate",
+        "- id: error_rate\n    mandatory: false",
+      ),
+      message: ": objectives: no mandatory objective",
+      allowed: "",
+    },
+    {
+      name: "a bad stat",
+      text:
+        BASE +
+        "  - id: slow\n    metric: my_trend\n    stat: p95\n    unit: ms\n    bounds: { target: 10, good: 5, excellent: 1 }\n",
+      message:
+        ": objectives[2].stat: stat is p(N), avg, min, max, med, rate, count, perSecond or value",
+      allowed: "",
+    },
+    {
+      name: "requests on a custom metric",
+      text:
+        BASE +
+        "  - id: slow\n    metric: my_trend\n    stat: p(95)\n    unit: ms\n    bounds: { target: 10, good: 5, excellent: 1 }\n    requests: { names: [/a] }\n",
+      message: ": objectives[2].requests: applies to http_req_* metrics only, not my_trend",
+      allowed: "",
+    },
+    {
+      name: "a route name with a comma",
+      text: BASE.replace("objectives:", "requests: { names: ['/a,b'] }\nobjectives:"),
+      message: ": requests.names[0]: route names cannot contain ','",
+      allowed: "",
+    },
+    {
+      name: "memory without a query",
+      text: BASE + "  - id: memory\n    mandatory: false\n",
+      message: ": objectives[2].query: missing",
+      allowed: "",
+    },
+    {
+      name: "a built-in objective re-targeted",
+      text: BASE.replace("- id: latency_p95", "- id: latency_p95\n    stat: p(99)"),
+      message: ': objectives[0]: "latency_p95" is built in',
+      allowed: "",
+    },
+  ])("$name", ({ text, message, allowed }) => {
+    const got = loadError(text);
+    expect(got).toContain(message);
+    expect(got).toContain(allowed);
+  });
+
+  it("names the missing profile and lists the known ones", () => {
+    const dir = makeDir(BASE);
+    expect(() => loadProfile("nope", { thresholdsDir: dir })).toThrow(
+      new RegExp(`no profile "nope" \\(looked for .*nope\\.yaml\\); known profiles: sample`),
+    );
+  });
+
+  it("loads by path, with tiers relative to the profile", () => {
+    const dir = makeDir(BASE);
+    const other = path.join(dir, "elsewhere");
+    mkdirSync(other);
+    writeFileSync(
+      path.join(other, "mine.yaml"),
+      BASE.replace("name: sample", "name: mine\ntiers: ../tiers.yaml"),
+    );
+    const { profile, tiers } = loadProfile(path.join(other, "mine.yaml"));
+    expect(profile.name).toBe("mine");
+    expect(tiers.file).toBe(path.join(dir, "tiers.yaml"));
+  });
+});
+
+describe("the reference profiles", () => {
+  it.each(["users-api", "products-api", "orders-api"])(
+    "%s loads and decides on latency and errors",
+    (name) => {
+      const { profile } = loadProfile(name);
+      expect(profile.name).toBe(name);
+      const mandatory = profile.objectives.filter((o) => o.mandatory).map((o) => o.id);
+      expect(mandatory).toContain("latency_p95");
+      expect(mandatory).toContain("error_rate");
+      // A 2-core CI box cannot offer production throughput: informational only.
+      expect(profile.objectives.find((o) => o.id === "throughput")?.mandatory).toBe(false);
+      const thresholds = buildK6Thresholds(profile);
+      expect(Object.keys(thresholds).length).toBeGreaterThan(0);
+    },
+  );
+});
