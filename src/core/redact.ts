@@ -3,13 +3,12 @@ import type { ReportInput } from "./types.js";
 /** What every redacted secret is replaced with. */
 export const REDACTED = "***";
 
-// Parameter and field names that carry secrets: the exact short names APIs use
-// (`sig` for Azure SAS, `key` for Google APIs) and anything containing a word
-// that only secrets carry.
-const SECRET_NAME_SOURCE =
-  "(?:[\\w.-]*(?:token|secret|passw(?:or)?d|api[_-]?key|apikey|signature|credential|session[_-]?id|jwt)[\\w.-]*|sig|key|pwd|auth|sid)";
-
-const SECRET_NAME = new RegExp(`^${SECRET_NAME_SOURCE}$`, "i");
+// Parameter and field names that carry secrets: anything containing a word
+// only secrets carry, plus the exact short names APIs use (`sig` for Azure
+// SAS, `key` for Google APIs).
+const SECRET_WORD =
+  /token|secret|passw(?:or)?d|api[_-]?key|signature|credential|session[_-]?id|jwt/i;
+const SECRET_EXACT = new Set(["sig", "key", "pwd", "auth", "sid"]);
 
 // Headers whose whole value is a credential even though the name doesn't say so.
 const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
@@ -22,12 +21,16 @@ const AUTH_SCHEME_SOURCE =
   "(?:bearer|basic|digest|token|negotiate|ntlm|apikey|hawk|oauth|dpop|aws4-hmac-sha256)";
 const AUTH_SCHEME_VALUE = new RegExp(`^\\s*(${AUTH_SCHEME_SOURCE})\\s+\\S`, "i");
 
-// `scheme://userinfo@`: the userinfo runs to the last `@` before the path,
-// query, fragment or whitespace, as URL parsers read it.
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
+// The patterns below run over whole log files, so each may only start where
+// a token starts (lookbehinds, delimiters) and names are judged in code, not
+// by nested quantifiers: matching stays linear on any input.
+
+// `scheme://authority`; the userinfo is the authority up to its last `@`,
+// as URL parsers read it.
+const URL_AUTHORITY = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)([^\s/?#]*)/gi;
 
 // `?token=…`, `&sig=…`, `#access_token=…`, `;jsessionid=…` in URLs and paths.
-const QUERY_PARAM = new RegExp(`([?&#;]${SECRET_NAME_SOURCE}=)[^&#\\s"'<>]*`, "gi");
+const QUERY_PARAM = /([?&#;])([\w.-]+)=([^&#\s"'<>]*)/g;
 
 // `Authorization: Bearer abc`, `Proxy-Authorization=Basic abc`.
 const AUTH_HEADER_TEXT = new RegExp(
@@ -42,15 +45,18 @@ const BEARER_TEXT = /\b(bearer\s+)[\w\-.~+/]+=*/gi;
 const COOKIE_HEADER_TEXT = /\b((?:set-)?cookie["']?\s*:\s*)[^\r\n"]+/gi;
 
 // `password=hunter2`, `"api_key": "abc"`, `X-Api-Key: abc` in free text.
-const SECRET_FIELD_TEXT = new RegExp(
-  `(["']?)\\b(${SECRET_NAME_SOURCE})\\1(\\s*[:=]\\s*)("[^"]*"|'[^']*'|[^\\s,;&"'<>]+)`,
-  "gi",
-);
+// Quoted values are capped so an unclosed quote can't make a scan quadratic.
+const FIELD_TEXT =
+  /(["']?)(?<![\w.-])([\w.-]+)\1(\s*[:=]\s*)("[^"\r\n]{0,1024}"|'[^'\r\n]{0,1024}'|[^\s,;&"'<>]+)/g;
+
+function isSecretParameter(name: string): boolean {
+  return SECRET_EXACT.has(name.toLowerCase()) || SECRET_WORD.test(name);
+}
 
 /** True when a header or query parameter of this name carries a secret. */
 export function isSecretName(name: string): boolean {
   const lower = name.trim().toLowerCase();
-  return SECRET_HEADERS.has(lower) || SECRET_NAME.test(lower);
+  return SECRET_HEADERS.has(lower) || isSecretParameter(lower);
 }
 
 /**
@@ -61,8 +67,13 @@ export function isSecretName(name: string): boolean {
  */
 export function redactUrl(url: string): string {
   return url
-    .replace(URL_USERINFO, `$1${REDACTED}@`)
-    .replace(QUERY_PARAM, (_match, prefix: string) => `${prefix}${REDACTED}`);
+    .replace(URL_AUTHORITY, (match, scheme: string, authority: string) => {
+      const at = authority.lastIndexOf("@");
+      return at < 0 ? match : `${scheme}${REDACTED}${authority.slice(at)}`;
+    })
+    .replace(QUERY_PARAM, (match, delimiter: string, name: string) =>
+      isSecretParameter(name) ? `${delimiter}${name}=${REDACTED}` : match,
+    );
 }
 
 /** A header value as Node and k6 hold them. */
@@ -105,15 +116,13 @@ export function redactText(text: string): string {
       scheme === undefined ? `${prefix}${REDACTED}` : `${prefix}${scheme} ${REDACTED}`,
     )
     .replace(BEARER_TEXT, `$1${REDACTED}`)
-    .replace(
-      SECRET_FIELD_TEXT,
-      (match, quote: string, name: string, separator: string, value: string) => {
-        if (value.startsWith(REDACTED) || /^["']\*\*\*["']$/.test(value)) return match;
-        const quoted = value.startsWith('"') || value.startsWith("'");
-        const replacement = quoted ? `${value[0]}${REDACTED}${value[0]}` : REDACTED;
-        return `${quote}${name}${quote}${separator}${replacement}`;
-      },
-    );
+    .replace(FIELD_TEXT, (match, quote: string, name: string, separator: string, value: string) => {
+      if (!isSecretParameter(name)) return match;
+      if (value === REDACTED || /^["']\*\*\*["']$/.test(value)) return match;
+      const quoted = value.startsWith('"') || value.startsWith("'");
+      const replacement = quoted ? `${value[0]}${REDACTED}${value[0]}` : REDACTED;
+      return `${quote}${name}${quote}${separator}${replacement}`;
+    });
 }
 
 /**

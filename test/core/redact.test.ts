@@ -151,3 +151,21 @@ describe("redactReportInput", () => {
     );
   });
 });
+
+describe("redactText on pathological input", () => {
+  // Linear matching takes milliseconds here; a quadratic pattern takes minutes.
+  it.each([
+    ["one long word", "a".repeat(100_000)],
+    ["dashed word", "a-".repeat(50_000)],
+    ["dotted word", "a.".repeat(50_000)],
+    ["many delimiters", "?a".repeat(50_000)],
+    ["repeated keyword", "token".repeat(20_000)],
+    ["schemes without slashes", "a:".repeat(50_000)],
+    ["long authority without @", `https://${"a:".repeat(50_000)}`],
+    ["unclosed quotes", 'password: "a '.repeat(8_000)],
+  ])("%s stays fast", (_name, text) => {
+    const started = performance.now();
+    redactText(text);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
