@@ -4,7 +4,13 @@ import { startPrometheus, type PrometheusServer } from "../../src/prometheus/ser
 import { readPrometheusSlis, type PrometheusSlisResult } from "../../src/sources/prometheus.js";
 import { DEFAULT_PROMETHEUS_SLI_SETTINGS } from "../../src/sources/prometheus-promql.js";
 import { waitForScrapeAfter } from "../../src/sources/prometheus-wait.js";
-import { startTargets, type RunningTargets } from "../../src/targets/index.js";
+import { checkBucketResolution } from "../../src/core/cross-check.js";
+import { readBucketEdges } from "../../src/sources/prometheus-buckets.js";
+import {
+  HTTP_DURATION_BUCKETS_SECONDS,
+  startTargets,
+  type RunningTargets,
+} from "../../src/targets/index.js";
 import { startMetricsProxy, type MetricsProxy } from "./metrics-proxy.js";
 
 const SLOW_ROUTE = "/api/v1/products/:id";
@@ -75,7 +81,9 @@ async function measureWindow(
   const [tally] = await Promise.all([sendRequests(targets.url, buildPlan()), duringTraffic?.()]);
   const rssBytes = process.memoryUsage().rss;
   const connection = { url: prometheus.url, timeoutMs: 5_000 };
-  await waitForScrapeAfter({ connection, selector: settings.selector, afterMs: Date.now() });
+  // At least 5 s of window, so several scrapes fall inside it on a busy machine too.
+  const afterMs = Math.max(Date.now(), fromMs + 5_000);
+  await waitForScrapeAfter({ connection, selector: settings.selector, afterMs, timeoutMs: 20_000 });
   const toMs = Date.now();
   const result = await readPrometheusSlis({ connection, fromMs, toMs, settings });
   return { tally, result, rssBytes };
@@ -141,6 +149,26 @@ describe("readPrometheusSlis against a real Prometheus scraping the reference se
     expect(evidence.memory?.samples).toBeGreaterThanOrEqual(2);
 
     for (const timing of result.timings) expect(timing.outcome).toBe("ok");
+
+    // The edges Prometheus stored are the ones the service declares.
+    const edges = await readBucketEdges({
+      connection: { url: prometheus.url },
+      metric: "http_request_duration_seconds",
+      selector: settings.selector,
+      atMs: Date.now(),
+    });
+    expect(edges).toEqual({
+      kind: "ok",
+      edgesMs: HTTP_DURATION_BUCKETS_SECONDS.map((edge) => Math.round(edge * 1e6) / 1e3),
+    });
+    // The service puts edges on the API tier boundaries, so its p95 is always resolvable.
+    const resolution = checkBucketResolution({
+      edgesMs: edges.kind === "ok" ? edges.edgesMs : [],
+      estimateMs: evidence.latency_p95?.value ?? Number.NaN,
+      boundariesMs: [100, 200, 500],
+    });
+    expect(resolution.bucket).toEqual({ lowerMs: 100, upperMs: 150 });
+    expect(resolution.unresolvedBoundariesMs).toEqual([]);
   });
 
   it("a scrape gap inside the window makes every objective inconclusive", async () => {
