@@ -27,10 +27,12 @@ table.data th { font-size: 12px; text-transform: uppercase; letter-spacing: 0.04
 table.data .num { text-align: right; white-space: nowrap; }
 table.data td.name { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px;
   word-break: break-all; }
-table.data td.reason { color: var(--muted); min-width: 180px; overflow-wrap: anywhere; }
+table.data td.reason { color: var(--muted); min-width: 240px; overflow-wrap: anywhere; }
+/* The tier-bounds column may wrap: the reason beside it needs the room more. */
+table.data td.bounds { min-width: 8em; }
 table.data td.over { color: var(--fail); font-weight: 600; }
 table.data td.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px;
-  min-width: 10em; max-width: 22em; overflow-wrap: anywhere; }
+  overflow-wrap: normal; word-break: normal; }
 table.data .nowrap { white-space: nowrap; }
 .tag { font-family: system-ui, sans-serif; font-size: 11px; color: var(--muted); border: 1px solid var(--line);
   border-radius: 4px; padding: 0 4px; margin-left: 4px; }

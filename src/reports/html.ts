@@ -134,7 +134,7 @@ function renderObjectives(verdict: Verdict): string {
       `<td>${objective.source}</td>`,
       `<td class="num">${escapeHtml(formatValue(objective.value, objective.unit))}</td>`,
       `<td class="nowrap">${escapeHtml(formatBound(objective, verdict.requiredTier))}</td>`,
-      `<td class="nowrap">${escapeHtml(formatTierBounds(objective))}</td>`,
+      `<td class="bounds">${escapeHtml(formatTierBounds(objective))}</td>`,
       `<td class="num">${objective.samples}</td>`,
       `<td>${objective.tier === null ? MISSING : formatTierLabel(objective.tier)}</td>`,
       `<td><span class="badge ${objective.verdict}">${formatOutcome(objective.verdict)}</span></td>`,
