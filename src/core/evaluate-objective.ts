@@ -1,0 +1,178 @@
+import { formatCount, formatValue } from "./format-value.js";
+import type { LoadStatus, Measurement } from "./measurement.js";
+import { formatStat, type EvaluationSettings, type ObjectiveSpec } from "./profile.js";
+import { findRequiredRequests, findRequiredSamples } from "./sample-rules.js";
+import { BOUNDED_TIERS, findTier, rankTier } from "./tiers.js";
+import type { ObjectiveResult, RequiredTier, Tier } from "./types.js";
+
+export interface JudgeContext {
+  requiredTier: RequiredTier;
+  settings: EvaluationSettings;
+  load: LoadStatus;
+}
+
+function statLabel(spec: ObjectiveSpec): string {
+  if (spec.measure.kind !== "k6") return spec.id;
+  return spec.measure.stat.kind === "perSecond" ? "achieved" : formatStat(spec.measure.stat);
+}
+
+function describeBound(spec: ObjectiveSpec, tier: RequiredTier): string {
+  const operator = spec.bounds.direction === "max" ? "<" : "≥";
+  return `${operator} ${formatValue(spec.bounds[tier], spec.unit)} (${tier})`;
+}
+
+function result(
+  spec: ObjectiveSpec,
+  value: number | null,
+  samples: number,
+  tier: Tier | null,
+  verdict: ObjectiveResult["verdict"],
+  reason: string,
+): ObjectiveResult {
+  return {
+    id: spec.id,
+    source: spec.source,
+    value,
+    unit: spec.unit,
+    samples,
+    tier,
+    verdict,
+    reason,
+    mandatory: spec.mandatory,
+    bounds: { ...spec.bounds },
+  };
+}
+
+/** The best tier a rate can claim with `samples` requests (see findRequiredRequests). */
+function capRateTier(
+  spec: ObjectiveSpec,
+  tier: Tier,
+  samples: number,
+  minRateEvents: number,
+): Tier {
+  if (tier === "none") return tier;
+  for (const candidate of BOUNDED_TIERS) {
+    if (rankTier(candidate) > rankTier(tier)) continue;
+    if (samples >= findRequiredRequests(spec.bounds[candidate], minRateEvents)) return candidate;
+  }
+  return "none";
+}
+
+function isRateObjective(spec: ObjectiveSpec): boolean {
+  return (
+    spec.measure.kind === "k6" &&
+    spec.measure.stat.kind === "rate" &&
+    spec.bounds.direction === "max"
+  );
+}
+
+function isThroughputObjective(spec: ObjectiveSpec): boolean {
+  return (
+    spec.measure.kind === "k6" &&
+    spec.measure.stat.kind === "perSecond" &&
+    spec.bounds.direction === "min"
+  );
+}
+
+/**
+ * Judges one measured objective. Principles: no data never passes; too few
+ * samples for the statistic is inconclusive; a pass under run-level doubts
+ * (short window, dropped iterations, load below the offered rate) is
+ * inconclusive, while a breach stays a fail, because latency and errors do
+ * not improve with more load.
+ */
+export function judgeObjective(
+  spec: ObjectiveSpec,
+  measurement: Measurement,
+  context: JudgeContext,
+): ObjectiveResult {
+  const { requiredTier, settings, load } = context;
+  if (measurement.kind === "missing") {
+    return result(
+      spec,
+      measurement.value ?? null,
+      measurement.samples ?? 0,
+      null,
+      measurement.outcome,
+      measurement.reason,
+    );
+  }
+  const { value, samples } = measurement;
+  const label = `${statLabel(spec)} = ${formatValue(value, spec.unit)}`;
+  const counted = `${formatCount(samples)} samples`;
+  if (spec.measure.kind === "k6") {
+    const needed = findRequiredSamples(spec.measure.stat, settings.minTailSamples);
+    if (samples < needed) {
+      return result(
+        spec,
+        value,
+        samples,
+        null,
+        "inconclusive",
+        `${label} from only ${counted}; ${statLabel(spec)} needs ≥ ${formatCount(needed)} (${settings.minTailSamples} beyond the percentile)`,
+      );
+    }
+  }
+  const measuredTier = findTier(value, spec.bounds);
+  let tier = measuredTier;
+  const required = rankTier(requiredTier);
+  if (isRateObjective(spec)) {
+    tier = capRateTier(spec, measuredTier, samples, settings.minRateEvents);
+    if (rankTier(tier) < required && rankTier(measuredTier) >= required) {
+      const needed = findRequiredRequests(spec.bounds[requiredTier], settings.minRateEvents);
+      return result(
+        spec,
+        value,
+        samples,
+        null,
+        "inconclusive",
+        `${label} over ${formatCount(samples)} requests, too few to show ${describeBound(spec, requiredTier)}: that needs ≥ ${formatCount(needed)} (rule of ${settings.minRateEvents})`,
+      );
+    }
+  }
+  const reaches = rankTier(tier) >= required;
+  if (!reaches && isThroughputObjective(spec) && load.deliveredAsOffered) {
+    return result(
+      spec,
+      value,
+      samples,
+      null,
+      "inconclusive",
+      `${label}: every offered iteration was served (offered ${load.offeredRatePerSecond} /s), so this run cannot show ${describeBound(spec, requiredTier)}; offer more load`,
+    );
+  }
+  if (!reaches) {
+    const doubts = load.doubts.length > 0 ? ` (also: ${load.doubts.join("; ")})` : "";
+    return result(
+      spec,
+      value,
+      samples,
+      tier,
+      "fail",
+      `${label}, not ${describeBound(spec, requiredTier)}; tier ${tier} from ${counted}${doubts}`,
+    );
+  }
+  if (load.doubts.length > 0) {
+    return result(
+      spec,
+      value,
+      samples,
+      null,
+      "inconclusive",
+      `${label} would reach ${tier}, but ${load.doubts.join("; ")}`,
+    );
+  }
+  const best = tier === "none" ? requiredTier : tier;
+  const capped =
+    tier !== measuredTier && measuredTier !== "none"
+      ? `; ${measuredTier} needs ≥ ${formatCount(findRequiredRequests(spec.bounds[measuredTier], settings.minRateEvents))} requests`
+      : "";
+  return result(
+    spec,
+    value,
+    samples,
+    tier,
+    "pass",
+    `${label}, ${describeBound(spec, best)}; from ${counted}${capped}`,
+  );
+}

@@ -1,0 +1,47 @@
+import type { Finding } from "./types.js";
+
+/** What one objective's evidence came to, before judging it against tiers. */
+export type Measurement =
+  | { kind: "value"; value: number; samples: number; note?: string }
+  | {
+      kind: "missing";
+      outcome: "inconclusive" | "error";
+      reason: string;
+      value?: number | null;
+      samples?: number;
+    };
+
+/** The window evaluation looked at. */
+export interface WindowInfo {
+  kind: "steady" | "all" | "range";
+  /** Unix ms; null when the evidence does not say (summaries). */
+  fromMs: number | null;
+  toMs: number | null;
+  /** Null when unknown (a summary's steady window). */
+  seconds: number | null;
+}
+
+/** How the offered load was delivered in the window: the run-level conditions for trusting a pass. */
+export interface LoadStatus {
+  droppedIterations: number;
+  offeredRatePerSecond: number | null;
+  achievedIterationRatePerSecond: number | null;
+  /** Reasons a pass cannot be trusted (window too short, iterations dropped, load not achieved). */
+  doubts: string[];
+  /** True when the offered load was known and fully delivered. */
+  deliveredAsOffered: boolean;
+}
+
+/** An objective measured by another source (Prometheus), structurally what src/sources/prometheus returns. */
+export interface ExternalMeasurement {
+  id: string;
+  value: number | null;
+  samples: number;
+  status: "ok" | "inconclusive" | "error";
+  reason?: string;
+}
+
+export interface WindowSelection {
+  window: WindowInfo;
+  findings: Finding[];
+}
