@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type { CapacityLimit } from "./fault-spec.js";
 import type { TimerSet } from "./timer-set.js";
 
@@ -6,10 +7,16 @@ import type { TimerSet } from "./timer-set.js";
  * test capacity searches against. A request holds one of `concurrency` slots
  * for `serviceTimeMs`; when all are busy it waits in FIFO order, and when
  * `maxQueue` are already waiting it is turned away.
+ *
+ * Work is timed against the slot's planned schedule, not against when the
+ * previous timer actually fired: a late timer shortens the next sleep instead
+ * of pushing every later request back, so under saturation the pool completes
+ * concurrency / serviceTimeMs requests per millisecond, however busy the machine.
  */
 export class CapacityPool {
   private busy = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Each waiter is handed the time its slot was planned to come free. */
+  private readonly waiting: ((slotFreeMs: number) => void)[] = [];
   private head = 0;
 
   constructor(
@@ -24,19 +31,23 @@ export class CapacityPool {
 
   /** True once the work is done; false when the queue was full. */
   async work(): Promise<boolean> {
+    const arrivedMs = performance.now();
+    let startMs = arrivedMs;
     if (this.busy < this.limit.concurrency) {
       this.busy++;
     } else {
       if (this.queued >= this.limit.maxQueue) return false;
       // The releasing request hands its slot straight over, so `busy` stays put.
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      const slotFreeMs = await new Promise<number>((resolve) => this.waiting.push(resolve));
+      startMs = Math.max(arrivedMs, slotFreeMs);
     }
-    await this.timers.sleep(this.limit.serviceTimeMs);
-    this.release();
+    const endMs = startMs + this.limit.serviceTimeMs;
+    await this.timers.sleep(Math.max(0, endMs - performance.now()));
+    this.release(endMs);
     return true;
   }
 
-  private release(): void {
+  private release(slotFreeMs: number): void {
     const next = this.waiting[this.head];
     if (next === undefined) {
       this.busy--;
@@ -49,8 +60,8 @@ export class CapacityPool {
       this.waiting.splice(0, this.head);
       this.head = 0;
     }
-    next();
+    next(slotFreeMs);
   }
 }
 
-function noop(): void {}
+function noop(_slotFreeMs: number): void {}

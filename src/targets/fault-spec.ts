@@ -17,9 +17,8 @@ export interface RouteFaults {
  * each for `serviceTimeMs` of timer-based work, so the service completes at
  * most concurrency / serviceTimeMs × 1000 requests per second. Up to
  * `maxQueue` more wait in FIFO order; beyond that they get the error status.
- * Timers fire no earlier than asked and usually within a millisecond after, so
- * the real ceiling sits slightly below the nominal one: keep serviceTimeMs at
- * 10 ms or more for a ceiling within a few percent.
+ * The pool keeps to its planned schedule, so late timers do not lower that
+ * ceiling; one request may still take a timer tick (~1 ms) over serviceTimeMs.
  */
 export interface CapacityLimit {
   concurrency: number;
