@@ -1,0 +1,112 @@
+import type { PointSelection } from "../core/evidence.js";
+import { evaluateEvidence } from "../core/evaluate.js";
+import type { ExternalMeasurement } from "../core/measurement.js";
+import type { ReportInput, RequiredTier } from "../core/types.js";
+import { ConfigError } from "../errors.js";
+import { describeK6Exit } from "../k6/exit-codes.js";
+import { readK6Evidence } from "../sources/read-k6-evidence.js";
+import { loadProfile } from "../sources/load-profile.js";
+
+/** Points tagged phase=steady, the whole run, or an explicit time range (ISO, Unix ms, `now`, `-10m`). */
+export type CheckWindow =
+  | { kind: "steady" }
+  | { kind: "all" }
+  | { kind: "range"; from: string | number; to: string | number };
+
+export interface CheckOptions {
+  /** k6 `--out json` NDJSON files (plain or .gz; several merge), or one k6 summary JSON. */
+  k6Paths: string[];
+  /** Profile name (thresholds/profiles/<name>.yaml) or path. */
+  profile: string;
+  /** Overrides the profile's requiredTier. */
+  require?: RequiredTier;
+  /** Overrides the profile's window. */
+  window?: CheckWindow;
+  /** k6's exit code, when known: 99 means its thresholds crossed; an exit without evidence makes the verdict error. */
+  k6ExitCode?: number | null;
+  k6Version?: string | null;
+  /** Clock for relative range bounds (`now`, `-10m`); the system clock by default. */
+  now?: () => Date;
+  /** Where profiles and tiers.yaml live; the project's thresholds/ by default. */
+  thresholdsDir?: string;
+  /** Measurements of the profile's source:prometheus objectives (src/sources/prometheus). */
+  prometheus?: readonly ExternalMeasurement[];
+}
+
+const WINDOW_HELP = "steady, all, or <from>..<to> with ISO times, Unix ms, now or -<n>(s|m|h)";
+
+/** Parses a `--window` value: `steady`, `all` or `<from>..<to>`. Throws ConfigError. */
+export function parseWindowOption(text: string): CheckWindow {
+  const trimmed = text.trim();
+  if (trimmed === "steady" || trimmed === "all") return { kind: trimmed };
+  const parts = trimmed.split("..");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw new ConfigError(
+      "WINDOW_INVALID",
+      `--window: "${text}" is not a window; allowed: ${WINDOW_HELP}`,
+    );
+  }
+  return { kind: "range", from: parts[0].trim(), to: parts[1].trim() };
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+function readInstant(value: string | number, nowMs: number, which: string): number {
+  if (typeof value === "number") return value;
+  if (value === "now") return nowMs;
+  const relative = /^-(\d+(?:\.\d+)?)(s|m|h)$/.exec(value);
+  if (relative?.[1] && relative[2])
+    return nowMs - Number(relative[1]) * (UNIT_MS[relative[2]] ?? 0);
+  if (/^\d{10,}$/.test(value)) return Number(value);
+  const parsed = /^\d{4}-\d\d-\d\dT/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(parsed)) {
+    throw new ConfigError(
+      "WINDOW_INVALID",
+      `--window: ${which} "${value}" is not a time; allowed: ${WINDOW_HELP}`,
+    );
+  }
+  return parsed;
+}
+
+function toSelection(window: CheckWindow | undefined, now: () => Date): PointSelection {
+  if (window?.kind !== "range") return { kind: "phases" };
+  const nowMs = now().getTime();
+  const fromMs = readInstant(window.from, nowMs, "from");
+  const toMs = readInstant(window.to, nowMs, "to");
+  if (!(toMs > fromMs)) {
+    throw new ConfigError(
+      "WINDOW_INVALID",
+      `--window: the range must end after it starts (${window.from}..${window.to})`,
+    );
+  }
+  return { kind: "range", fromMs, toMs };
+}
+
+/**
+ * Judges existing k6 results against an SLO profile: reads the evidence,
+ * loads profile and tiers, evaluates, and returns what reports render. Never
+ * prints or exits; a user's mistake is a ConfigError/InputError with one line.
+ */
+export async function check(options: CheckOptions): Promise<ReportInput> {
+  const { profile } = loadProfile(
+    options.profile,
+    options.thresholdsDir ? { thresholdsDir: options.thresholdsDir } : {},
+  );
+  const selection = toSelection(options.window, options.now ?? (() => new Date()));
+  const evidence = await readK6Evidence(options.k6Paths, { selection });
+  const exitCode = options.k6ExitCode ?? null;
+  const exit = exitCode === null ? null : describeK6Exit(exitCode, null);
+  return evaluateEvidence({
+    profile,
+    evidence,
+    ...(options.require ? { requiredTier: options.require } : {}),
+    ...(options.window && options.window.kind !== "range" ? { window: options.window.kind } : {}),
+    k6: {
+      version: options.k6Version ?? null,
+      exitCode,
+      exitEvidence: exit?.evidence ?? null,
+      exitDescription: exit?.description ?? null,
+    },
+    ...(options.prometheus ? { external: options.prometheus } : {}),
+  });
+}
