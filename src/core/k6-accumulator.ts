@@ -74,9 +74,17 @@ export interface K6AccumulatorOptions {
   selection?: PointSelection;
   /** Built-in metrics to aggregate as series too (all custom metrics always are). */
   trackMetrics?: readonly string[];
-  /** Distinct route names kept apart; more collapse into "(other)" to bound memory. */
+  /** Distinct route names kept apart; more collapse into "(other)" to bound memory. 300 by default. */
   maxRouteNames?: number;
 }
+
+/**
+ * Request groups (phase × route × method × status class × expectedness) kept
+ * apart; past this, new combinations count under route "(other)". Each group
+ * holds a histogram of at most ~32 KB for latencies up to a minute, so this
+ * bounds group memory near 64 MB whatever the file's size or tags.
+ */
+const MAX_GROUPS = 2000;
 
 const OTHER_ROUTES = "(other)";
 
@@ -118,7 +126,7 @@ export class K6Accumulator {
   constructor(options: K6AccumulatorOptions = {}) {
     this.selection = options.selection ?? { kind: "phases" };
     this.track = new Set(options.trackMetrics ?? []);
-    this.maxRouteNames = options.maxRouteNames ?? 1000;
+    this.maxRouteNames = options.maxRouteNames ?? 300;
   }
 
   addFile(file: string): void {
@@ -201,34 +209,34 @@ export class K6Accumulator {
   }
 
   private findGroup(phase: string, tags: PointTags): RequestGroup {
-    let name = tags.name ?? "";
-    if (!this.routeNames.has(name)) {
-      if (this.routeNames.size >= this.maxRouteNames) {
-        this.collapsedRoutes++;
-        name = OTHER_ROUTES;
-      } else {
-        this.routeNames.add(name);
-      }
-    }
     const method = tags.method ?? "";
     const statusClass = classifyStatus(tags.status);
-    const expected = tags.expected === null ? null : tags.expected === "true";
-    const key = `${phase}\u0000${name}\u0000${method}\u0000${statusClass}\u0000${tags.expected}`;
-    let group = this.groups.get(key);
-    if (!group) {
-      group = {
-        phase,
-        name,
-        method,
-        statusClass,
-        expected,
-        requests: 0,
-        failed: 0,
-        failedSamples: 0,
-        durations: createHistogram(),
-      };
-      this.groups.set(key, group);
+    const keyOf = (name: string) =>
+      `${phase}\u0000${name}\u0000${method}\u0000${statusClass}\u0000${tags.expected}`;
+    let name = tags.name ?? "";
+    let group = this.groups.get(keyOf(name));
+    if (group) return group;
+    const newName = !this.routeNames.has(name);
+    if ((newName && this.routeNames.size >= this.maxRouteNames) || this.groups.size >= MAX_GROUPS) {
+      this.collapsedRoutes++;
+      name = OTHER_ROUTES;
+      group = this.groups.get(keyOf(name));
+      if (group) return group;
+    } else if (newName) {
+      this.routeNames.add(name);
     }
+    group = {
+      phase,
+      name,
+      method,
+      statusClass,
+      expected: tags.expected === null ? null : tags.expected === "true",
+      requests: 0,
+      failed: 0,
+      failedSamples: 0,
+      durations: createHistogram(),
+    };
+    this.groups.set(keyOf(name), group);
     return group;
   }
 
@@ -365,7 +373,7 @@ export class K6Accumulator {
       findings.push({
         severity: "warning",
         code: "TOO_MANY_ROUTE_NAMES",
-        message: `more than ${this.maxRouteNames} distinct name tags; ${this.collapsedRoutes} points were counted as "${OTHER_ROUTES}": tag requests with { name: <route template> }`,
+        message: `more than ${this.maxRouteNames} distinct name tags (or ${MAX_GROUPS} request groups); ${this.collapsedRoutes} points were counted as route "${OTHER_ROUTES}": tag requests with { name: <route template> }`,
       });
     }
     return {

@@ -215,6 +215,29 @@ describe("bad input names the file and line", () => {
   });
 });
 
+describe("bounded memory", () => {
+  it("collapses untemplated route names into (other) and says so, keeping every request", async () => {
+    // No name tag template: k6 then uses each URL as the name, one per request.
+    const lines = [...METRIC_LINES];
+    for (let i = 0; i < 1000; i++) {
+      const time = new Date(Date.UTC(2026, 0, 1) + i).toISOString();
+      lines.push(
+        point(
+          "http_reqs",
+          time,
+          1,
+          `{"method":"GET","name":"http://x/users/${i}","phase":"steady","status":"200"}`,
+        ),
+      );
+    }
+    const evidence = await readK6Ndjson([write("untemplated.ndjson", `${lines.join("\n")}\n`)]);
+    expect(evidence.groups.length).toBe(301);
+    expect(evidence.groups.find((g) => g.name === "(other)")?.requests).toBe(700);
+    expect(evidence.groups.reduce((sum, g) => sum + g.requests, 0)).toBe(1000);
+    expect(evidence.findings.map((f) => f.code)).toContain("TOO_MANY_ROUTE_NAMES");
+  });
+});
+
 describe("timeline", () => {
   it("stays within a chart's size over a long run and keeps every request", async () => {
     // One request every 10 s for 10 hours: 3600 requests over 36 000 s.
