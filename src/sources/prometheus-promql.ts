@@ -175,6 +175,9 @@ export function buildSliQueries(
     `${labels.status}=~"${escapeRegexLiteral(settings.errorStatusRegex)}"`,
   );
   const plainSel = buildSelector(settings.selector);
+  // Native histograms: Prometheus 2.42 cannot subtract them (nor `* 0`), so
+  // they use rate()/increase(), which drop the observations of a series'
+  // first sample in the window (k6's first push); `samples` says how many were used.
   const quantileOf = (name: string, by: string[], sel: string) =>
     settings.histogramKind === "classic"
       ? `histogram_quantile(${quantile}, ${counterDelta(`${name}_bucket${sel}`, range, ["le", ...by])})`

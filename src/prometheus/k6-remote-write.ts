@@ -1,0 +1,73 @@
+import { ConfigError } from "../errors.js";
+import {
+  DEFAULT_PROMETHEUS_SLI_SETTINGS,
+  type PrometheusSliSettings,
+} from "../sources/prometheus-promql.js";
+
+export interface K6RemoteWriteOptions {
+  /** Prometheus' receiver, e.g. PrometheusServer.remoteWriteUrl (`…/api/v1/write`). */
+  remoteWriteUrl: string;
+  /** Tags every sample of this run (`testid`), so runs sharing a Prometheus stay apart. */
+  testId: string;
+  /** How often k6 pushes. Default 1 s: short CI runs still get several points. */
+  pushIntervalSeconds?: number;
+}
+
+const TEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Throws on a test id that could not be used as a PromQL label value verbatim. */
+function checkTestId(testId: string): void {
+  if (!TEST_ID.test(testId)) {
+    throw new ConfigError(
+      "K6_TEST_ID_INVALID",
+      `test id ${JSON.stringify(testId)}: use letters, digits, _ . : - (at most 128)`,
+    );
+  }
+}
+
+/**
+ * Arguments that make k6 push its metrics to Prometheus while it runs
+ * (alongside its NDJSON output): the output name and the run's testid tag.
+ */
+export function buildK6RemoteWriteArgs(options: K6RemoteWriteOptions): string[] {
+  checkTestId(options.testId);
+  return ["--out", "experimental-prometheus-rw", "--tag", `testid=${options.testId}`];
+}
+
+/**
+ * Environment for k6's remote-write output. Trends go as native histograms:
+ * k6 v2 takes that from K6_FEATURES=native-histograms (the older
+ * K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true still works but is deprecated
+ * and logs a warning), which needs Prometheus' native-histograms feature on.
+ */
+export function buildK6RemoteWriteEnv(options: K6RemoteWriteOptions): Record<string, string> {
+  return {
+    K6_PROMETHEUS_RW_SERVER_URL: options.remoteWriteUrl,
+    K6_FEATURES: "native-histograms",
+    K6_PROMETHEUS_RW_PUSH_INTERVAL: `${options.pushIntervalSeconds ?? 1}s`,
+  };
+}
+
+/**
+ * SLI settings for k6's own metrics in Prometheus (the client's view, pushed
+ * by remote write): k6_http_reqs_total and the native histogram
+ * k6_http_req_duration_seconds, routes in the `name` tag, one run selected by
+ * testid. There is no `up` series for pushed data: read it with
+ * `checkScrapeCoverage: false`. Requests that never got a status (status 0,
+ * connection errors) are not 5xx; k6's http_req_failed counts them.
+ */
+export function buildK6RemoteWriteSettings(testId: string): PrometheusSliSettings {
+  checkTestId(testId);
+  return {
+    ...DEFAULT_PROMETHEUS_SLI_SETTINGS,
+    selector: `testid="${testId}"`,
+    metrics: {
+      ...DEFAULT_PROMETHEUS_SLI_SETTINGS.metrics,
+      requestsTotal: "k6_http_reqs_total",
+      requestDuration: "k6_http_req_duration_seconds",
+    },
+    histogramKind: "native",
+    labels: { route: "name", status: "status" },
+    excludeRoutesRegex: "",
+  };
+}

@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureK6 } from "../../src/k6/provision.js";
+import { runK6 } from "../../src/k6/run-k6.js";
+import {
+  buildK6RemoteWriteArgs,
+  buildK6RemoteWriteEnv,
+  buildK6RemoteWriteSettings,
+} from "../../src/prometheus/k6-remote-write.js";
+import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
+import { readPrometheusSlis } from "../../src/sources/prometheus.js";
+import { startTargets, type RunningTargets } from "../../src/targets/index.js";
+
+// 20 requests/s for 4 s: 80 requests, bounded by k6 itself.
+const SCRIPT = `
+import http from "k6/http";
+export const options = {
+  scenarios: {
+    steady: { executor: "constant-arrival-rate", rate: 20, timeUnit: "1s", duration: "4s", preAllocatedVUs: 4, maxVUs: 8 },
+  },
+};
+export default function () {
+  http.get(__ENV.BASE_URL + "/api/v1/products/" + (1 + (__ITER % 50)), { tags: { name: "/api/v1/products/:id" } });
+}
+`;
+
+interface K6Summary {
+  metrics: Record<
+    string,
+    { count?: number; value?: number; rate?: number; passes?: number; "p(95)"?: number }
+  >;
+}
+
+describe("k6 remote write into a slogate-started Prometheus", () => {
+  let targets: RunningTargets;
+  let prometheus: PrometheusServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "slogate-k6rw-"));
+    targets = await startTargets({ faults: "latency=30-60ms,error=0.1,seed=3", rateLimit: false });
+    prometheus = await startPrometheus({ scrapeTargets: [] });
+  });
+
+  afterAll(async () => {
+    await prometheus?.close();
+    await targets?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("k6's pushed counts and native-histogram p95 agree with its own summary", async () => {
+    const scriptPath = path.join(dir, "script.js");
+    writeFileSync(scriptPath, SCRIPT);
+    const testId = `rw-${process.pid}`;
+    const rw = { remoteWriteUrl: prometheus.remoteWriteUrl, testId };
+    const fromMs = Date.now();
+    const run = await runK6({
+      k6: await ensureK6(),
+      scriptPath,
+      outDir: dir,
+      env: { BASE_URL: targets.url, ...buildK6RemoteWriteEnv(rw) },
+      extraArgs: buildK6RemoteWriteArgs(rw),
+      timeoutMs: 60_000,
+    });
+    const toMs = Date.now();
+    const log = readFileSync(run.logPath, "utf8");
+    expect(run.exit.code, log).toBe(0);
+    // K6_FEATURES is the current switch; the deprecated variable would warn here.
+    expect(log).not.toMatch(/Legacy env var/);
+
+    const summary = JSON.parse(readFileSync(run.summaryPath, "utf8")) as K6Summary;
+    const requests = summary.metrics.http_reqs?.count ?? 0;
+    const failedRate = summary.metrics.http_req_failed?.value ?? Number.NaN;
+    const clientP95Ms = summary.metrics.http_req_duration?.["p(95)"] ?? Number.NaN;
+    expect(requests).toBeGreaterThanOrEqual(70);
+
+    const result = await readPrometheusSlis({
+      connection: { url: prometheus.url },
+      fromMs,
+      toMs,
+      settings: buildK6RemoteWriteSettings(testId),
+      objectives: ["latency_p95", "error_rate", "throughput"],
+      checkScrapeCoverage: false,
+    });
+    const evidence = Object.fromEntries(result.evidence.map((e) => [e.id, e]));
+    for (const item of result.evidence)
+      expect(item.status, `${item.id}: ${item.reason ?? ""}`).toBe("ok");
+    // Counter end-minus-start: every request k6 made, no extrapolation.
+    expect(evidence.throughput?.samples).toBe(requests);
+    // Every failure here is an injected 503, so k6's failed share is the 5xx share.
+    expect(evidence.error_rate?.value).toBeCloseTo(failedRate, 9);
+    // Native histograms (schema 3) have buckets ~9% wide: the estimate lands within that of k6's exact p95.
+    expect(evidence.latency_p95?.value).toBeGreaterThan(clientP95Ms * 0.85);
+    expect(evidence.latency_p95?.value).toBeLessThan(clientP95Ms * 1.15);
+    expect(result.routes.map((r) => r.route)).toEqual(["/api/v1/products/:id"]);
+  });
+});
