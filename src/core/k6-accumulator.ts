@@ -7,68 +7,18 @@ import type {
   StreamEvidence,
 } from "./evidence.js";
 import { createHistogram, toMicroseconds } from "./histogram.js";
+import {
+  addSeriesPoint,
+  BUILT_INS,
+  ROLES,
+  type MetricInfo,
+  type MetricRole,
+  type PointTags,
+} from "./k6-metrics.js";
 import { TimelineBuckets } from "./timeline-buckets.js";
+
+export type { MetricInfo, MetricRole, PointTags } from "./k6-metrics.js";
 import type { Finding } from "./types.js";
-
-/** The few tags evaluation needs; the reader fills one reused object per point. */
-export interface PointTags {
-  phase: string | null;
-  name: string | null;
-  method: string | null;
-  status: string | null;
-  expected: string | null;
-  scenario: string | null;
-}
-
-export type MetricRole =
-  | "http_reqs"
-  | "http_req_duration"
-  | "http_req_failed"
-  | "iterations"
-  | "dropped_iterations"
-  | "checks"
-  | "offered_rate"
-  | "series"
-  | "skip"
-  | "undeclared";
-
-export interface MetricInfo {
-  name: string;
-  type: K6MetricType;
-  contains: string;
-  role: MetricRole;
-}
-
-/** k6's built-in metrics and their types, so points are understood even without their Metric line. */
-const BUILT_INS: Record<string, K6MetricType> = {
-  http_reqs: "counter",
-  http_req_duration: "trend",
-  http_req_failed: "rate",
-  http_req_blocked: "trend",
-  http_req_connecting: "trend",
-  http_req_tls_handshaking: "trend",
-  http_req_sending: "trend",
-  http_req_waiting: "trend",
-  http_req_receiving: "trend",
-  iterations: "counter",
-  iteration_duration: "trend",
-  dropped_iterations: "counter",
-  checks: "rate",
-  vus: "gauge",
-  vus_max: "gauge",
-  data_sent: "counter",
-  data_received: "counter",
-};
-
-const ROLES: Record<string, MetricRole> = {
-  http_reqs: "http_reqs",
-  http_req_duration: "http_req_duration",
-  http_req_failed: "http_req_failed",
-  iterations: "iterations",
-  dropped_iterations: "dropped_iterations",
-  checks: "checks",
-  slogate_offered_rate: "offered_rate",
-};
 
 export interface K6AccumulatorOptions {
   selection?: PointSelection;
@@ -292,7 +242,7 @@ export class K6Accumulator {
         return;
       }
       default:
-        this.addSeriesPoint(info, phase, timeMs, value);
+        addSeriesPoint(this.series, info, phase, timeMs, value);
     }
   }
 
@@ -313,42 +263,6 @@ export class K6Accumulator {
       group.failedSamples++;
     } else {
       group.durations.recordValue(toMicroseconds(Math.max(0, value)));
-    }
-  }
-
-  private addSeriesPoint(info: MetricInfo, phase: string, timeMs: number, value: number): void {
-    const key = `${info.name}\u0000${phase}`;
-    let series = this.series.get(key);
-    if (!series) {
-      series = {
-        metric: info.name,
-        type: info.type,
-        contains: info.contains,
-        phase,
-        count: 0,
-        sum: 0,
-        nonZero: 0,
-        min: Number.POSITIVE_INFINITY,
-        max: Number.NEGATIVE_INFINITY,
-        last: value,
-        lastMs: timeMs,
-        histogram: info.type === "trend" ? createHistogram() : null,
-        unrecordable: 0,
-      };
-      this.series.set(key, series);
-    }
-    series.count++;
-    series.sum += value;
-    if (value !== 0) series.nonZero++;
-    if (value < series.min) series.min = value;
-    if (value > series.max) series.max = value;
-    if (timeMs >= series.lastMs) {
-      series.last = value;
-      series.lastMs = timeMs;
-    }
-    if (series.histogram) {
-      if (value >= 0 && Number.isFinite(value)) series.histogram.recordValue(toMicroseconds(value));
-      else series.unrecordable++;
     }
   }
 

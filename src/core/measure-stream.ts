@@ -1,3 +1,4 @@
+import { InternalError } from "../errors.js";
 import type { MetricSeries, RequestGroup, StreamEvidence } from "./evidence.js";
 import { mergeHistograms, readPercentileMs, type Histogram } from "./histogram.js";
 import type { Measurement } from "./measurement.js";
@@ -192,7 +193,8 @@ export function measureStreamObjective(
   evidence: StreamEvidence,
   window: StreamWindow,
 ): Measurement {
-  if (spec.measure.kind !== "k6") throw new Error("measureStreamObjective: not a k6 objective");
+  if (spec.measure.kind !== "k6")
+    throw new InternalError("NOT_K6_OBJECTIVE", "measureStreamObjective: not a k6 objective");
   const { metric, stat, scope } = spec.measure;
   if (metric === "http_req_duration" || metric === "http_req_failed" || metric === "http_reqs") {
     const groups = evidence.groups.filter((group) => groupMatches(group, window, scope));

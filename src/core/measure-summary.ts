@@ -1,3 +1,4 @@
+import { InternalError } from "../errors.js";
 import type { SummaryEvidence, SummaryMetric } from "./evidence.js";
 import { formatSelector, selectorTagSets } from "./k6-thresholds.js";
 import type { LoadStatus, Measurement, WindowInfo } from "./measurement.js";
@@ -125,7 +126,8 @@ export function measureSummaryObjective(
   summary: SummaryEvidence,
   window: WindowInfo,
 ): Measurement {
-  if (spec.measure.kind !== "k6") throw new Error("measureSummaryObjective: not a k6 objective");
+  if (spec.measure.kind !== "k6")
+    throw new InternalError("NOT_K6_OBJECTIVE", "measureSummaryObjective: not a k6 objective");
   const { metric, stat, responses } = spec.measure;
   const tagSets = selectorTagSets(spec, window.kind === "steady" ? "steady" : "all");
   if (tagSets.length !== 1 || !tagSets[0]) {
