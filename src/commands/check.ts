@@ -93,7 +93,11 @@ export async function check(options: CheckOptions): Promise<ReportInput> {
     options.thresholdsDir ? { thresholdsDir: options.thresholdsDir } : {},
   );
   const selection = toSelection(options.window, options.now ?? (() => new Date()));
-  const evidence = await readK6Evidence(options.k6Paths, { selection });
+  // Built-in metrics the reader skips by default (iteration_duration, http_req_waiting…) are read when an objective needs them.
+  const trackMetrics = profile.objectives.flatMap((objective) =>
+    objective.measure.kind === "k6" ? [objective.measure.metric] : [],
+  );
+  const evidence = await readK6Evidence(options.k6Paths, { selection, trackMetrics });
   const exitCode = options.k6ExitCode ?? null;
   const exit = exitCode === null ? null : describeK6Exit(exitCode, null);
   return evaluateEvidence({

@@ -45,6 +45,13 @@ describe("check", () => {
     );
     writeFileSync(path.join(thresholdsDir, "profiles", "ci.yaml"), CI_PROFILE);
     writeFileSync(path.join(thresholdsDir, "profiles", "strict.yaml"), STRICT_PROFILE);
+    writeFileSync(
+      path.join(thresholdsDir, "profiles", "iterations.yaml"),
+      CI_PROFILE.replace("name: ci", "name: iterations").replace(
+        "  - id: latency_p95\n",
+        "  - id: latency_p95\n  - id: iteration_p50\n    metric: iteration_duration\n    stat: p(50)\n    unit: ms\n    bounds: { target: 1000, good: 500, excellent: 200 }\n",
+      ),
+    );
     const server = await startLoopbackServer();
     close = server.close;
     results = await runK6Fixture(PHASED_SCRIPT, { BASE_URL: server.url, RATE: "40", STEADY: "3s" });
@@ -87,6 +94,14 @@ describe("check", () => {
     const slow = report.verdict.objectives.find((o) => o.id === "slow_route");
     expect(slow?.verdict).toBe("fail");
     expect(slow?.value).toBeGreaterThanOrEqual(30);
+  });
+
+  it("reads a built-in metric the reader normally skips when an objective needs it", async () => {
+    const report = await run({ profile: "iterations" });
+    const iteration = report.verdict.objectives.find((o) => o.id === "iteration_p50");
+    // Each iteration waits for /slow (30 ms) at least.
+    expect(iteration?.value).toBeGreaterThanOrEqual(30);
+    expect(iteration?.samples).toBeGreaterThan(50);
   });
 
   it.each([
