@@ -1,0 +1,237 @@
+import type { CapacityStepOutcome } from "./capacity-step.js";
+import { findTier } from "./tiers.js";
+import type { Tier, TierBounds } from "./types.js";
+
+/** How the search moves: grow geometrically until a step fails, then narrow the bracket. */
+export interface CapacitySearchSettings {
+  /** The first rate tried, req/s. */
+  startRatePerSecond: number;
+  /** Never tried below this (too few samples to judge); req/s. */
+  minRatePerSecond: number;
+  /** The user's ceiling: never tried above it; req/s. */
+  maxRatePerSecond: number;
+  /** Rate multiplier while every step passes (e.g. 2). */
+  growthFactor: number;
+  /** Stop once (first failing − capacity) / capacity is at most this (e.g. 0.05). */
+  precisionRatio: number;
+  maxSteps: number;
+}
+
+/** Why a step ran at its rate. */
+export type StepReason = "start" | "grow" | "shrink" | "hint" | "edge" | "bisect";
+
+/** What the search needs to know about a finished step. */
+export interface SearchStep {
+  ratePerSecond: number;
+  outcome: CapacityStepOutcome;
+  reason: StepReason;
+  /** Completions per second; a saturated service completes at about its capacity. */
+  achievedRatePerSecond: number | null;
+}
+
+export type StopReason =
+  | "precision"
+  | "ceiling"
+  | "generator"
+  | "no-passing-rate"
+  | "inconclusive"
+  | "max-steps"
+  | "budget"
+  | "interrupted";
+
+export type NextStep =
+  | { kind: "step"; ratePerSecond: number; reason: StepReason }
+  | { kind: "stop"; reason: StopReason };
+
+/** Time left and what one more step would take, both in seconds; null for no budget. */
+export interface SearchBudget {
+  remainingSeconds: number;
+  nextStepSeconds: number;
+}
+
+/** The bracket so far: highest passing rate below the lowest failing one. */
+export function findBracket(steps: readonly SearchStep[]): {
+  passRatePerSecond: number | null;
+  failRatePerSecond: number | null;
+} {
+  const fails = steps.filter((step) => step.outcome === "fail").map((step) => step.ratePerSecond);
+  const failRatePerSecond = fails.length > 0 ? Math.min(...fails) : null;
+  const passes = steps
+    .filter((step) => step.outcome === "pass")
+    .map((step) => step.ratePerSecond)
+    .filter((rate) => failRatePerSecond === null || rate < failRatePerSecond);
+  return {
+    passRatePerSecond: passes.length > 0 ? Math.max(...passes) : null,
+    failRatePerSecond,
+  };
+}
+
+/**
+ * Decides the next step from the finished ones. Growth: start, then ×growth
+ * up to the ceiling while every step passes. Once a step fails (the service
+ * saturated), the bracket [highest pass, lowest fail] narrows until its
+ * width is within the precision. Narrowing first tries the failing step's
+ * achieved rate ("hint"): a saturated service completes requests at about its
+ * capacity, so that is where the edge usually is; after a hinted pass it
+ * tries just above it ("edge": pass × (1 + precision)), which settles the
+ * search when it fails. Otherwise it bisects. Rates are whole req/s.
+ */
+export function decideNextStep(
+  steps: readonly SearchStep[],
+  settings: CapacitySearchSettings,
+  budget: SearchBudget | null = null,
+): NextStep {
+  if (steps.some((step) => step.outcome === "generator-limited"))
+    return { kind: "stop", reason: "generator" };
+  if (steps.some((step) => step.outcome === "inconclusive"))
+    return { kind: "stop", reason: "inconclusive" };
+  const next = chooseRate(steps, settings);
+  if (next.kind === "stop") return next;
+  if (steps.length >= settings.maxSteps) return { kind: "stop", reason: "max-steps" };
+  if (budget !== null && budget.nextStepSeconds > budget.remainingSeconds)
+    return { kind: "stop", reason: "budget" };
+  return next;
+}
+
+function chooseRate(steps: readonly SearchStep[], settings: CapacitySearchSettings): NextStep {
+  const floor = Math.max(1, Math.ceil(settings.minRatePerSecond));
+  const ceiling = Math.max(floor, Math.floor(settings.maxRatePerSecond));
+  const tried = new Set(steps.map((step) => step.ratePerSecond));
+  if (steps.length === 0) {
+    const start = Math.min(ceiling, Math.max(floor, Math.round(settings.startRatePerSecond)));
+    return { kind: "step", ratePerSecond: start, reason: "start" };
+  }
+  const { passRatePerSecond: pass, failRatePerSecond: fail } = findBracket(steps);
+  const failStep = steps.find((step) => step.outcome === "fail" && step.ratePerSecond === fail);
+  const hint =
+    failStep?.achievedRatePerSecond === null || failStep === undefined
+      ? null
+      : Math.floor(failStep.achievedRatePerSecond);
+
+  if (fail === null) {
+    if (pass === null) return { kind: "stop", reason: "inconclusive" };
+    if (pass >= ceiling) return { kind: "stop", reason: "ceiling" };
+    const grown = Math.min(ceiling, Math.max(pass + 1, Math.ceil(pass * settings.growthFactor)));
+    return { kind: "step", ratePerSecond: grown, reason: "grow" };
+  }
+
+  if (pass === null) {
+    if (fail <= floor) return { kind: "stop", reason: "no-passing-rate" };
+    const shrunk = Math.max(floor, Math.floor(fail / settings.growthFactor));
+    if (hint !== null && hint >= floor && hint < shrunk && !tried.has(hint)) {
+      return { kind: "step", ratePerSecond: hint, reason: "hint" };
+    }
+    return { kind: "step", ratePerSecond: shrunk, reason: "shrink" };
+  }
+
+  if (fail - pass <= 1 || (fail - pass) / pass <= settings.precisionRatio) {
+    return { kind: "stop", reason: "precision" };
+  }
+  const edge = Math.ceil(pass * (1 + settings.precisionRatio));
+  const passStep = steps.find((step) => step.outcome === "pass" && step.ratePerSecond === pass);
+  if (passStep?.reason === "hint" && edge < fail && !tried.has(edge)) {
+    return { kind: "step", ratePerSecond: edge, reason: "edge" };
+  }
+  if (hint !== null && hint > edge && hint < fail && !tried.has(hint)) {
+    return { kind: "step", ratePerSecond: hint, reason: "hint" };
+  }
+  if (hint !== null && hint <= edge && hint >= pass && edge < fail && !tried.has(edge)) {
+    // The service completed about `pass` req/s when offered more: test just above it.
+    return { kind: "step", ratePerSecond: edge, reason: "edge" };
+  }
+  const middle = Math.round((pass + fail) / 2);
+  if (middle <= pass || middle >= fail || tried.has(middle))
+    return { kind: "stop", reason: "precision" };
+  return { kind: "step", ratePerSecond: middle, reason: "bisect" };
+}
+
+/** What a search found, in words and numbers. */
+export interface CapacityFinding {
+  /**
+   * found: capacity between the two rates, within the precision (or wider when stopped early);
+   * generator-limited: k6 could not offer more, so the capacity is at least the figure;
+   * ceiling-reached: every rate up to the user's ceiling passed;
+   * lower-bound: stopped (budget, steps, interrupt) before any step failed;
+   * no-passing-rate: even the lowest rate failed; no-result: nothing conclusive.
+   */
+  kind:
+    | "found"
+    | "generator-limited"
+    | "ceiling-reached"
+    | "lower-bound"
+    | "no-passing-rate"
+    | "no-result";
+  /** Highest passing rate (below the first failing one), req/s. */
+  capacityRatePerSecond: number | null;
+  /** Lowest rate at which the service failed, req/s. */
+  firstFailingRatePerSecond: number | null;
+  /** Lowest rate at which k6 could not deliver, req/s. */
+  generatorLimitRatePerSecond: number | null;
+  /** True when the capacity is only a lower bound. */
+  atLeast: boolean;
+  /** (first failing − capacity) / capacity: how tight the bracket is; null without both. */
+  bracketRatio: number | null;
+  /** The throughput tier the capacity reaches (a lower bound when atLeast). */
+  throughputTier: Tier | null;
+  /** One line, e.g. "capacity 205 req/s (first failing 216 req/s)". */
+  statement: string;
+}
+
+/** Condenses the steps into the result; pure. */
+export function summarizeCapacity(
+  steps: readonly SearchStep[],
+  stopReason: StopReason,
+  throughputBounds: TierBounds,
+): CapacityFinding {
+  const { passRatePerSecond: pass, failRatePerSecond: fail } = findBracket(steps);
+  const generatorRates = steps
+    .filter((step) => step.outcome === "generator-limited")
+    .map((step) => step.ratePerSecond);
+  const generatorLimit = generatorRates.length > 0 ? Math.min(...generatorRates) : null;
+  const tier = pass === null ? null : findTier(pass, throughputBounds);
+  const base = {
+    capacityRatePerSecond: pass,
+    firstFailingRatePerSecond: fail,
+    generatorLimitRatePerSecond: generatorLimit,
+    bracketRatio: pass !== null && fail !== null ? (fail - pass) / pass : null,
+    throughputTier: tier,
+  };
+  if (generatorLimit !== null && (fail === null || generatorLimit < fail)) {
+    return {
+      ...base,
+      kind: "generator-limited",
+      atLeast: true,
+      statement:
+        pass === null
+          ? `no result: the load generator could not offer ${generatorLimit} req/s (limited by the load generator)`
+          : `at least ${pass} req/s (limited by the load generator)`,
+    };
+  }
+  if (pass !== null && fail !== null) {
+    return {
+      ...base,
+      kind: "found",
+      atLeast: false,
+      statement: `capacity ${pass} req/s (first failing ${fail} req/s)`,
+    };
+  }
+  if (pass !== null) {
+    const why =
+      stopReason === "ceiling" ? "every rate up to the ceiling passed" : `stopped: ${stopReason}`;
+    return {
+      ...base,
+      kind: stopReason === "ceiling" ? "ceiling-reached" : "lower-bound",
+      atLeast: true,
+      statement: `at least ${pass} req/s (${why})`,
+    };
+  }
+  if (fail !== null) {
+    return {
+      ...base,
+      kind: "no-passing-rate",
+      atLeast: false,
+      statement: `below ${fail} req/s: even the lowest rate tried failed`,
+    };
+  }
+  return { ...base, kind: "no-result", atLeast: false, statement: `no result (${stopReason})` };
+}
