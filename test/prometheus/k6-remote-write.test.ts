@@ -9,6 +9,7 @@ import {
   buildK6RemoteWriteEnv,
   buildK6RemoteWriteSettings,
 } from "../../src/prometheus/k6-remote-write.js";
+import { ensurePrometheus } from "../../src/prometheus/provision.js";
 import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
 import { readPrometheusSlis } from "../../src/sources/prometheus.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";
@@ -39,6 +40,8 @@ describe("k6 remote write into a slogate-started Prometheus", () => {
   let dir: string;
 
   beforeAll(async () => {
+    // A fresh machine gets Prometheus from Debian here; a missing one fails, never skips.
+    ensurePrometheus({ install: true });
     dir = mkdtempSync(path.join(os.tmpdir(), "slogate-k6rw-"));
     targets = await startTargets({ faults: "latency=30-60ms,error=0.1,seed=3", rateLimit: false });
     prometheus = await startPrometheus({ scrapeTargets: [] });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensurePrometheus } from "../../src/prometheus/provision.js";
 import { startPrometheus } from "../../src/prometheus/server.js";
 import { readPrometheusSlis } from "../../src/sources/prometheus.js";
 import { resolvePrometheusAuth } from "../../src/sources/prometheus-auth.js";
@@ -282,7 +283,10 @@ describe("readPrometheusSlis never passes what Prometheus did not answer cleanly
 
 describe("a stopped Prometheus", () => {
   it("is unreachable: every objective is an error naming the network failure", async () => {
-    const prometheus = await startPrometheus({ scrapeTargets: [] });
+    const prometheus = await startPrometheus({
+      scrapeTargets: [],
+      binary: ensurePrometheus({ install: true }),
+    });
     const url = prometheus.url;
     await prometheus.close();
     const result = await readPrometheusSlis({

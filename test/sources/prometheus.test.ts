@@ -1,5 +1,6 @@
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensurePrometheus } from "../../src/prometheus/provision.js";
 import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
 import { readPrometheusSlis, type PrometheusSlisResult } from "../../src/sources/prometheus.js";
 import { DEFAULT_PROMETHEUS_SLI_SETTINGS } from "../../src/sources/prometheus-promql.js";
@@ -95,6 +96,8 @@ describe("readPrometheusSlis against a real Prometheus scraping the reference se
   let prometheus: PrometheusServer;
 
   beforeAll(async () => {
+    // A fresh machine gets Prometheus from Debian here; a missing one fails, never skips.
+    ensurePrometheus({ install: true });
     targets = await startTargets({
       faults: `latency@${SLOW_ROUTE}=120ms,error@${FLAKY_ROUTE}=0.25,seed=7`,
       rateLimit: false,

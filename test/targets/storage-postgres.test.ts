@@ -1,10 +1,12 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensurePostgres } from "../../src/postgres/provision.js";
 import { startPostgres, type PostgresCluster } from "../../src/postgres/cluster.js";
 import { pickFreePort } from "../../src/system/free-port.js";
 import { startTargets } from "../../src/targets/index.js";
 import { createMemoryStorage } from "../../src/targets/storage-memory.js";
 import { createPostgresStorage } from "../../src/targets/storage-postgres.js";
+import { openStorageFromEnv } from "../../src/targets/storage-from-env.js";
 import type {
   ListResult,
   TargetStorage,
@@ -53,7 +55,8 @@ async function walkPages(
 }
 
 beforeAll(async () => {
-  cluster = await startPostgres();
+  // A fresh machine gets PostgreSQL from Debian here; a missing one fails, never skips.
+  cluster = await startPostgres({ binaries: ensurePostgres({ install: true }) });
 });
 
 afterAll(async () => {
@@ -284,6 +287,20 @@ describe("PostgreSQL storage lifecycle", () => {
     } finally {
       await targets.close();
       await storage.close();
+    }
+  });
+});
+
+describe("openStorageFromEnv", () => {
+  it("uses PostgreSQL when DATABASE_URL is set and the in-memory default otherwise", async () => {
+    expect(await openStorageFromEnv({})).toBeUndefined();
+    expect(await openStorageFromEnv({ DATABASE_URL: "  " })).toBeUndefined();
+    const storage = await openStorageFromEnv({ DATABASE_URL: cluster.databaseUrl });
+    try {
+      expect(storage?.kind).toBe("postgres");
+      expect((await storage?.getUser(1))?.email).toBe("user1@example.com");
+    } finally {
+      await storage?.close();
     }
   });
 });
