@@ -2,6 +2,7 @@ import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensurePrometheus } from "../../src/prometheus/provision.js";
 import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
+import { collectPrometheusEvidence } from "../../src/sources/prometheus-collect.js";
 import { readPrometheusSlis, type PrometheusSlisResult } from "../../src/sources/prometheus.js";
 import { DEFAULT_PROMETHEUS_SLI_SETTINGS } from "../../src/sources/prometheus-promql.js";
 import { waitForScrapeAfter } from "../../src/sources/prometheus-wait.js";
@@ -191,6 +192,41 @@ describe("readPrometheusSlis against a real Prometheus scraping the reference se
       expect(item.status, item.id).toBe("inconclusive");
       expect(item.reason).toMatch(/scrape gap: .*failed scrape/);
     }
+  });
+
+  it("collectPrometheusEvidence waits for the scrape and cross-checks against the client", async () => {
+    const fromMs = Date.now();
+    const tally = await sendRequests(targets.url, buildPlan());
+    // The window must span several scrapes: hold its end until 5 s after its start.
+    const toMs = Math.max(Date.now(), fromMs + 5_000);
+    // A client p95 inside the server's (100, 150] bucket: the fastest delayed request (>= 120 ms).
+    const clientP95Ms = Math.min(...(tally.byRoute.get(SLOW_ROUTE)?.latenciesMs ?? []));
+    const common = {
+      url: prometheus.url,
+      fromMs,
+      toMs,
+      settings,
+      // 125 ms lies inside the service's (100, 150] bucket; 100 and 200 are edges.
+      boundariesMs: { latency_p95: [100, 125, 200] },
+    };
+    const honest = await collectPrometheusEvidence({
+      ...common,
+      client: { requests: tally.requests, p95Ms: clientP95Ms },
+    });
+    expect(honest.coverage.kind).toBe("complete");
+    expect(honest.evidence.find((e) => e.id === "throughput")?.samples).toBe(tally.requests);
+    expect(honest.findings.map((f) => f.code)).toEqual(["BUCKET_RESOLUTION"]);
+    expect(honest.findings[0]?.message).toContain("125 ms");
+
+    const inflated = await collectPrometheusEvidence({
+      ...common,
+      client: { requests: tally.requests * 2, p95Ms: 1_000 },
+    });
+    expect(inflated.findings.map((f) => f.code).sort()).toEqual([
+      "BUCKET_RESOLUTION",
+      "SERVER_COUNT_LOW",
+      "SERVER_P95_FAR_BELOW_CLIENT",
+    ]);
   });
 
   it("a selector that matches nothing is inconclusive, not zero", async () => {
