@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { redactText } from "../core/redact.js";
 import { ConfigError } from "../errors.js";
 
 /**
@@ -97,4 +98,31 @@ export function formatAuthorization(auth: PrometheusAuth): string | undefined {
     case "bearer":
       return `Bearer ${auth.token}`;
   }
+}
+
+/**
+ * Parses repeated `--prometheus-header "Name: value"` flags. Authorization is
+ * refused here: credentials come from the env/file settings, so they never
+ * sit on a command line where `ps` and shell history would show them.
+ */
+export function parsePrometheusHeaders(flags: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const flag of flags) {
+    const colon = flag.indexOf(":");
+    const name = colon > 0 ? flag.slice(0, colon).trim() : "";
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+      throw new ConfigError(
+        "PROMETHEUS_HEADER_INVALID",
+        `--prometheus-header ${JSON.stringify(redactText(name || flag.slice(0, 40)))}: write it as "Name: value"`,
+      );
+    }
+    if (name.toLowerCase() === "authorization") {
+      throw new ConfigError(
+        "PROMETHEUS_HEADER_INVALID",
+        "--prometheus-header Authorization: use --prometheus-bearer-token-env/-file or --prometheus-basic-user with a password env/file instead",
+      );
+    }
+    headers[name] = flag.slice(colon + 1).trim();
+  }
+  return headers;
 }
