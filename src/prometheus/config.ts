@@ -34,6 +34,23 @@ export function parseScrapeTarget(target: string): { host: string; port: number 
   return { host, port };
 }
 
+/** The `host:port` Prometheus scrapes for a service URL, e.g. RunningTargets.url. */
+export function scrapeTargetOf(serviceUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(serviceUrl);
+  } catch {
+    throw new ConfigError(
+      "PROMETHEUS_TARGET_INVALID",
+      `${JSON.stringify(serviceUrl)} is not a URL`,
+    );
+  }
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  const target = `${url.hostname}:${port}`;
+  parseScrapeTarget(target);
+  return target;
+}
+
 /**
  * prometheus.yml for a throwaway server: one job scraping the given targets.
  * The scrape timeout equals the interval (Prometheus rejects a longer one),

@@ -2,7 +2,11 @@ import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensurePrometheus, findPrometheus } from "../../src/prometheus/provision.js";
 import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
-import { generatePrometheusConfig, parseScrapeTarget } from "../../src/prometheus/config.js";
+import {
+  generatePrometheusConfig,
+  parseScrapeTarget,
+  scrapeTargetOf,
+} from "../../src/prometheus/config.js";
 import { DependencyError } from "../../src/errors.js";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.js";
 
@@ -53,6 +57,14 @@ describe("generatePrometheusConfig", () => {
     ["127.0.0.1:99999", "PROMETHEUS_TARGET_INVALID"],
   ])("rejects scrape target %s", (target, code) => {
     expect(() => parseScrapeTarget(target)).toThrow(expect.objectContaining({ code }));
+  });
+
+  it.each([
+    ["http://127.0.0.1:8080", "127.0.0.1:8080"],
+    ["http://[::1]:9000/x", "[::1]:9000"],
+    ["http://localhost", "localhost:80"],
+  ])("scrapeTargetOf(%s) = %s", (url, target) => {
+    expect(scrapeTargetOf(url)).toBe(target);
   });
 
   it("scrapes every target at the given interval with timeout = interval", () => {

@@ -229,6 +229,44 @@ describe("readPrometheusSlis never passes what Prometheus did not answer cleanly
     expect(status).toMatchObject({ db_latency_p95: "ok", cpu: "ok", memory: "ok" });
   });
 
+  it("a profile's own query replaces the default, with {{window}} and {{selector}} filled in", async () => {
+    fake.setHandler(healthy);
+    fake.requests.length = 0;
+    const own = "max(my_p95_ms{{{selector}}}[{{window}}])";
+    const result = await readPrometheusSlis({
+      connection: { url: fake.url },
+      fromMs,
+      toMs,
+      settings: { ...settings, selector: 'app="api"', queries: { latency_p95: own } },
+      objectives: ["latency_p95"],
+    });
+    expect(fake.requests.map((r) => r.query)).toContain('max(my_p95_ms{app="api"}[60000ms])');
+    // Taken as it is, in the objective's unit (no seconds-to-ms scaling).
+    expect(result.evidence[0]).toMatchObject({ id: "latency_p95", status: "ok", value: 1 });
+  });
+
+  it("rejects settings that would be PromQL syntax errors, naming the field", async () => {
+    for (const [patch, field] of [
+      [{ selector: '{job="x"}' }, "prometheus.selector"],
+      [{ quantile: 95 }, "prometheus.quantile"],
+      [
+        { metrics: { ...settings.metrics, requestsTotal: "http requests" } },
+        "prometheus.metrics.requestsTotal",
+      ],
+      [{ labels: { route: "end-point", status: "status" } }, "prometheus.labels.route"],
+      [{ cpuCores: 0 }, "prometheus.cpuCores"],
+    ] as const) {
+      await expect(
+        readPrometheusSlis({
+          connection: { url: fake.url },
+          fromMs,
+          toMs,
+          settings: { ...settings, ...patch },
+        }),
+      ).rejects.toThrow(field);
+    }
+  });
+
   it("a window too short for rates is inconclusive without querying", async () => {
     fake.requests.length = 0;
     const result = await readPrometheusSlis({
