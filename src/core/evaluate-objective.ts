@@ -75,11 +75,79 @@ function isThroughputObjective(spec: ObjectiveSpec): boolean {
 }
 
 /**
+ * The request rate the test offered to this objective's requests: offered
+ * iterations/s × this scope's requests per iteration. Null when unknown
+ * (no slogate_offered_rate, or no iterations counted).
+ */
+function findOfferedRequestRate(load: LoadStatus, samples: number): number | null {
+  const iterations = load.iterations ?? null;
+  if (load.offeredRatePerSecond === null || iterations === null || iterations <= 0) return null;
+  return (load.offeredRatePerSecond * samples) / iterations;
+}
+
+/** Pass, fail or inconclusive for a value known only to lie in [low, high]. */
+function judgeBounds(
+  spec: ObjectiveSpec,
+  measurement: Extract<Measurement, { kind: "bounds" }>,
+  context: JudgeContext,
+): ObjectiveResult {
+  const { requiredTier, load } = context;
+  const { low, high, samples } = measurement;
+  const worst = spec.bounds.direction === "max" ? high : low;
+  const best = spec.bounds.direction === "max" ? low : high;
+  const label = statLabel(spec);
+  const range = `pooled ${label} lies between ${formatValue(low, spec.unit)} and ${formatValue(high, spec.unit)} (the routes' own ${label})`;
+  const required = rankTier(requiredTier);
+  const worstTier = findTier(worst, spec.bounds);
+  const bestTier = findTier(best, spec.bounds);
+  if (rankTier(bestTier) < required) {
+    const doubts = load.doubts.length > 0 ? ` (also: ${load.doubts.join("; ")})` : "";
+    return result(
+      spec,
+      best,
+      samples,
+      bestTier,
+      "fail",
+      `${range}: not ${describeBound(spec, requiredTier)} even at best${doubts}`,
+    );
+  }
+  if (rankTier(worstTier) < required) {
+    return result(
+      spec,
+      worst,
+      samples,
+      null,
+      "inconclusive",
+      `${range}, either side of ${describeBound(spec, requiredTier)}; pass NDJSON (--out json) for the pooled value`,
+    );
+  }
+  if (load.doubts.length > 0) {
+    return result(
+      spec,
+      worst,
+      samples,
+      null,
+      "inconclusive",
+      `${range} would reach ${worstTier}, but ${load.doubts.join("; ")}`,
+    );
+  }
+  return result(
+    spec,
+    worst,
+    samples,
+    worstTier,
+    "pass",
+    `${range}: ${describeBound(spec, worstTier === "none" ? requiredTier : worstTier)} even at worst`,
+  );
+}
+
+/**
  * Judges one measured objective. Principles: no data never passes; too few
  * samples for the statistic is inconclusive; a pass under run-level doubts
  * (short window, dropped iterations, load below the offered rate) is
  * inconclusive, while a breach stays a fail, because latency and errors do
- * not improve with more load.
+ * not improve with more load. Throughput below its bound is inconclusive
+ * when the test never offered that much: it cannot show what it did not ask.
  */
 export function judgeObjective(
   spec: ObjectiveSpec,
@@ -97,6 +165,7 @@ export function judgeObjective(
       measurement.reason,
     );
   }
+  if (measurement.kind === "bounds") return judgeBounds(spec, measurement, context);
   const { value, samples } = measurement;
   const label = `${statLabel(spec)} = ${formatValue(value, spec.unit)}`;
   const counted = `${formatCount(samples)} samples`;
@@ -131,14 +200,17 @@ export function judgeObjective(
     }
   }
   const reaches = rankTier(tier) >= required;
-  if (!reaches && isThroughputObjective(spec) && load.deliveredAsOffered) {
+  const offeredRequests = isThroughputObjective(spec)
+    ? findOfferedRequestRate(load, samples)
+    : null;
+  if (!reaches && offeredRequests !== null && offeredRequests < spec.bounds[requiredTier]) {
     return result(
       spec,
       value,
       samples,
       null,
       "inconclusive",
-      `${label}: every offered iteration was served (offered ${load.offeredRatePerSecond} /s), so this run cannot show ${describeBound(spec, requiredTier)}; offer more load`,
+      `${label}: the test offered only about ${formatValue(offeredRequests, spec.unit)} of these requests (${load.offeredRatePerSecond} iterations/s), so it cannot show ${describeBound(spec, requiredTier)}; offer more load`,
     );
   }
   if (!reaches) {

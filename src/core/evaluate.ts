@@ -2,11 +2,8 @@ import type { K6Evidence } from "./evidence.js";
 import { judgeObjective } from "./evaluate-objective.js";
 import type { ExternalMeasurement, LoadStatus, Measurement, WindowInfo } from "./measurement.js";
 import { measureStreamObjective } from "./measure-stream.js";
-import {
-  assessSummaryLoad,
-  measureSummaryObjective,
-  selectSummaryWindow,
-} from "./measure-summary.js";
+import { assessSummaryLoad, selectSummaryWindow } from "./measure-summary.js";
+import { measureSummaryObjective } from "./measure-summary-objective.js";
 import type { ObjectiveSpec, SloProfile } from "./profile.js";
 import { buildRouteRows, buildTimeline } from "./report-detail.js";
 import { assessStreamLoad, selectStreamWindow, type StreamWindow } from "./stream-window.js";
@@ -170,7 +167,7 @@ export function evaluateEvidence(options: EvaluateOptions): ReportInput {
     window = selected.window;
     load = assessed.load;
     const chosen = selected.window;
-    measure = (spec) => measureSummaryObjective(spec, evidence, chosen);
+    measure = (spec) => measureSummaryObjective(spec, evidence, chosen, profile.evaluation);
   }
 
   const external = options.external ?? [];

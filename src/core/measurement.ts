@@ -3,6 +3,8 @@ import type { Finding } from "./types.js";
 /** What one objective's evidence came to, before judging it against tiers. */
 export type Measurement =
   | { kind: "value"; value: number; samples: number; note?: string }
+  /** The value lies in [low, high] (a percentile pooled from per-route summaries). */
+  | { kind: "bounds"; low: number; high: number; samples: number }
   | {
       kind: "missing";
       outcome: "inconclusive" | "error";
@@ -26,6 +28,8 @@ export interface LoadStatus {
   droppedIterations: number;
   offeredRatePerSecond: number | null;
   achievedIterationRatePerSecond: number | null;
+  /** Iterations in the window; null or absent when unknown. */
+  iterations?: number | null;
   /** Reasons a pass cannot be trusted (window too short, iterations dropped, load not achieved). */
   doubts: string[];
   /** True when the offered load was known and fully delivered. */

@@ -145,6 +145,7 @@ export function assessStreamLoad(
       achievedIterationRatePerSecond: achieved,
       doubts,
       deliveredAsOffered,
+      iterations,
     },
     findings,
   };

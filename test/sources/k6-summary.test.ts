@@ -54,24 +54,38 @@ const profile = resolveProfile(
   "summary-test.yaml",
 );
 
+// Two routes in one objective: the summary keeps one sub-metric per route, which slogate pools.
+const pooledProfile = resolveProfile(
+  {
+    version: 1,
+    name: "pooled",
+    requests: { names: ["/api/v1/users/:id", "/api/v1/users"] },
+    evaluation: { minWindowSeconds: 1, minTailSamples: 2, minRateEvents: 1 },
+    objectives: [{ id: "latency_p95" }, { id: "error_rate" }],
+  },
+  tiers,
+  "pooled.yaml",
+);
+
 interface Point {
   metric: string;
   type: string;
   data: { value: number; tags: Record<string, string> };
 }
 
-/** The steady, expected /api/v1/users/:id durations, straight from the NDJSON with JSON.parse. */
-function steadyUserDurations(ndjsonPath: string): number[] {
+/** Steady points of one metric for the given routes, straight from the NDJSON with JSON.parse. */
+function steadyPoints(ndjsonPath: string, metric: string, names: string[]): Point[] {
   return readFileSync(ndjsonPath, "utf8")
     .split("\n")
-    .filter((line) => line.includes('"http_req_duration","type":"Point"'))
+    .filter((line) => line.includes(`"${metric}","type":"Point"`))
     .map((line) => JSON.parse(line) as Point)
-    .filter(
-      (p) =>
-        p.data.tags.phase === "steady" &&
-        p.data.tags.name === "/api/v1/users/:id" &&
-        p.data.tags.expected_response === "true",
-    )
+    .filter((p) => p.data.tags.phase === "steady" && names.includes(p.data.tags.name ?? ""));
+}
+
+/** The steady, expected durations of the routes, sorted. */
+function steadyUserDurations(ndjsonPath: string, names = ["/api/v1/users/:id"]): number[] {
+  return steadyPoints(ndjsonPath, "http_req_duration", names)
+    .filter((p) => p.data.tags.expected_response === "true")
     .map((p) => p.data.value)
     .sort((a, b) => a - b);
 }
@@ -93,11 +107,13 @@ describe("k6 summaries written by the real k6", () => {
   beforeAll(async () => {
     const server = await startLoopbackServer();
     close = server.close;
+    // Both profiles' thresholds (their shared selectors carry the same expressions).
+    const thresholds = { ...buildK6Thresholds(profile), ...buildK6Thresholds(pooledProfile) };
     const env = {
       BASE_URL: server.url,
       RATE: "40",
       STEADY: "3s",
-      SLOGATE_THRESHOLDS: JSON.stringify(buildK6Thresholds(profile)),
+      SLOGATE_THRESHOLDS: JSON.stringify(thresholds),
     };
     legacy = await runK6Fixture(PHASED_SCRIPT, env);
     modern = await runK6Fixture(PHASED_SCRIPT, env, ["--new-machine-readable-summary"]);
@@ -170,6 +186,29 @@ describe("k6 summaries written by the real k6", () => {
     const completion = report.verdict.objectives.find((o) => o.id === "completion_p99");
     expect(completion?.verdict).toBe("inconclusive");
     expect(completion?.reason).toContain("no p(99)");
+  });
+
+  it("pools routes from a summary: rates exactly, a percentile as the range its routes bound", async () => {
+    const names = ["/api/v1/users/:id", "/api/v1/users"];
+    const report = evaluateEvidence({
+      profile: pooledProfile,
+      evidence: await readK6Evidence([legacy.summaryPath]),
+    });
+    const failed = steadyPoints(legacy.ndjsonPath, "http_req_failed", names);
+    const errors = report.verdict.objectives.find((o) => o.id === "error_rate");
+    expect(errors?.samples).toBe(failed.length);
+    expect(errors?.value).toBe(failed.filter((p) => p.data.value === 1).length / failed.length);
+    // Pooled p95 from the raw samples lies within the per-route range slogate reports.
+    const latency = report.verdict.objectives.find((o) => o.id === "latency_p95");
+    const pooled = k6Percentile(steadyUserDurations(legacy.ndjsonPath, names), 95);
+    const perRoute = names.map((name) =>
+      k6Percentile(steadyUserDurations(legacy.ndjsonPath, [name]), 95),
+    );
+    expect(latency?.value).toBeCloseTo(Math.max(...perRoute), 6);
+    expect(pooled).toBeLessThanOrEqual(latency?.value ?? 0);
+    expect(pooled).toBeGreaterThanOrEqual(Math.min(...perRoute));
+    // Both routes are far below 100 ms on loopback: excellent even at worst.
+    expect([latency?.verdict, latency?.tier]).toEqual(["pass", "excellent"]);
   });
 
   it("leaves k6's threshold result to the exit code when the summary has none (machine-readable)", async () => {
