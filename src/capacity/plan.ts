@@ -117,13 +117,14 @@ function readThroughputBounds(profile: SloProfile, tiers: TierTable): TierBounds
 /**
  * VUs for one step, all initialised before it starts: k6 drops arrivals
  * while it initialises VUs mid-step, which would look like a stalled
- * generator. Enough for the whole rate waiting 3 × the latency bound, so a
- * slow service fails the step on latency long before it keeps every VU busy;
- * drops with most VUs idle then point at the generator (judgeCapacityStep).
+ * generator. Enough for the whole rate waiting 2 × the latency bound, so a
+ * slow service fails the step on latency before it keeps every VU busy; drops
+ * with VUs to spare then point at the generator (judgeCapacityStep). Each VU
+ * costs ~0.4 MB and a few ms of CPU to initialise, hence no more.
  */
 export function sizeStepVUs(ratePerSecond: number, plan: CapacityPlan): number {
   const boundSeconds = (plan.latencyBoundMs ?? 1000) / 1000;
-  return Math.min(plan.maxVUsCap, Math.max(10, Math.ceil(ratePerSecond * boundSeconds * 3)));
+  return Math.min(plan.maxVUsCap, Math.max(10, Math.ceil(ratePerSecond * boundSeconds * 2)));
 }
 
 /** Checks the options against the profile and fills in every default. Throws ConfigError naming the flag. */

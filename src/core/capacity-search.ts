@@ -70,11 +70,11 @@ export function findBracket(steps: readonly SearchStep[]): {
  * Decides the next step from the finished ones. Growth: start, then ×growth
  * up to the ceiling while every step passes. Once a step fails (the service
  * saturated), the bracket [highest pass, lowest fail] narrows until its
- * width is within the precision. Narrowing first tries the failing step's
- * achieved rate ("hint"): a saturated service completes requests at about its
- * capacity, so that is where the edge usually is; after a hinted pass it
- * tries just above it ("edge": pass × (1 + precision)), which settles the
- * search when it fails. Otherwise it bisects. Rates are whole req/s.
+ * width is within the precision. A failing step that fell clearly behind its
+ * offer completed at about the service's capacity, so that rate ("hint") is
+ * tried first; when the hint is at or below the highest pass, the edge is
+ * just above it and pass × (1 + precision) is tried ("edge", at most twice in
+ * a row). Otherwise the bracket is bisected. Rates are whole req/s.
  */
 export function decideNextStep(
   steps: readonly SearchStep[],
@@ -128,15 +128,18 @@ function chooseRate(steps: readonly SearchStep[], settings: CapacitySearchSettin
     return { kind: "stop", reason: "precision" };
   }
   const edge = Math.ceil(pass * (1 + settings.precisionRatio));
-  const passStep = steps.find((step) => step.outcome === "pass" && step.ratePerSecond === pass);
-  if (passStep?.reason === "hint" && edge < fail && !tried.has(edge)) {
-    return { kind: "step", ratePerSecond: edge, reason: "edge" };
+  // A hint is only news when the failing step fell clearly behind its offer.
+  const usefulHint = hint !== null && hint < fail * (1 - settings.precisionRatio) ? hint : null;
+  if (usefulHint !== null && usefulHint > edge && !tried.has(usefulHint)) {
+    return { kind: "step", ratePerSecond: usefulHint, reason: "hint" };
   }
-  if (hint !== null && hint > edge && hint < fail && !tried.has(hint)) {
-    return { kind: "step", ratePerSecond: hint, reason: "hint" };
+  // The service completed about `pass` req/s (or less) when offered more: the edge
+  // is just above the highest pass. Walk up at most twice, then bisect.
+  let edgesInARow = 0;
+  for (let index = steps.length - 1; index >= 0 && steps[index]?.reason === "edge"; index--) {
+    edgesInARow++;
   }
-  if (hint !== null && hint <= edge && hint >= pass && edge < fail && !tried.has(edge)) {
-    // The service completed about `pass` req/s when offered more: test just above it.
+  if (usefulHint !== null && edge < fail && !tried.has(edge) && edgesInARow < 2) {
     return { kind: "step", ratePerSecond: edge, reason: "edge" };
   }
   const middle = Math.round((pass + fail) / 2);

@@ -162,9 +162,11 @@ export function judgeCapacityStep(
     generator.push(
       `k6 dropped arrivals while only ~${round(vuDemand)} of its ${figures.maxVUs} VUs were needed (rate × mean iteration time): it could not start iterations on time`,
     );
-  } else if (drops && hostSaturated) {
+  } else if (drops && hostSaturated && vuDemand !== null && vuDemand < figures.maxVUs) {
+    // Responses alone did not keep every VU busy (that would be a slow
+    // service), and the machine had no CPU to spare: k6 stalled.
     generator.push(
-      `k6 dropped arrivals while the machine it runs on had no idle CPU: the generator's machine may be the limit`,
+      `k6 dropped arrivals with ~${round(vuDemand)} of its ${figures.maxVUs} VUs needed while the machine it runs on had no idle CPU: the generator's machine is the limit`,
     );
   }
   const host =
