@@ -1,0 +1,121 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { capacity, type CapacityOptions } from "../../src/commands/capacity.js";
+import type { CapacityResult } from "../../src/core/capacity-result.js";
+import { startTargets, type RunningTargets } from "../../src/targets/index.js";
+
+// Real searches: the real k6 against the reference service in capacity mode
+// (C concurrent slots × S ms each → C / S × 1000 req/s, the ground truth).
+// Steps are short (1 s warm-up + 3 s judged) so the whole file stays under
+// two minutes on a shared 2-core machine.
+
+let targets: RunningTargets | undefined;
+afterEach(async () => {
+  await targets?.close();
+  targets = undefined;
+});
+
+async function search(
+  faults: string,
+  options: Partial<CapacityOptions> = {},
+): Promise<{ result: CapacityResult; dir: string; files: Record<string, string> }> {
+  targets = await startTargets({ faults, rateLimit: false });
+  const reportsDir = mkdtempSync(path.join(tmpdir(), "slogate-capacity-"));
+  return capacity({
+    target: targets.url,
+    warmUpSeconds: 1,
+    steadySeconds: 3,
+    budgetSeconds: 90,
+    reportsDir,
+    ...options,
+  });
+}
+
+function describeSteps(result: CapacityResult): string {
+  return result.steps
+    .map(
+      (step) =>
+        `${step.ratePerSecond}/s ${step.outcome} achieved=${step.achievedRatePerSecond?.toFixed(1)} p95=${step.p95Ms} dropped=${step.droppedIterations} k6=${step.k6CpuCores?.toFixed(2)} host=${step.hostBusyRatio?.toFixed(2)} ${step.reasons[0] ?? ""}`,
+    )
+    .join("\n");
+}
+
+describe("capacity search against a service of known capacity", () => {
+  it.each([
+    { name: "C=4, S=20 ms", faults: "capacity=4x20ms", concurrency: 4, serviceMs: 20 },
+    { name: "C=10, S=25 ms", faults: "capacity=10x25ms", concurrency: 10, serviceMs: 25 },
+  ])("$name: finds C/S within ±10%", async ({ faults, concurrency, serviceMs }) => {
+    const truth = (concurrency / serviceMs) * 1000;
+    const { result, dir, files } = await search(faults);
+    const steps = describeSteps(result);
+    console.log(`${faults}: ${result.statement} in ${result.wallSeconds.toFixed(1)} s\n${steps}`);
+    expect(result.kind, steps).toBe("found");
+    const found = result.capacityRatePerSecond ?? 0;
+    expect(Math.abs(found - truth) / truth, steps).toBeLessThanOrEqual(0.1);
+    expect(result.firstFailingRatePerSecond, steps).toBeGreaterThan(found);
+    // Fails were the service's: no step was blamed on the generator.
+    expect(
+      result.steps.every((step) => step.limitedBy !== "generator"),
+      steps,
+    ).toBe(true);
+    // 200 and 400 req/s are below the seed's 1000 req/s Target throughput.
+    expect(result.throughputTier).toBe("none");
+
+    // Files: the curve in every format, and each step's raw k6 output.
+    const json = JSON.parse(readFileSync(files.json ?? "", "utf8")) as CapacityResult;
+    expect(json.capacityRatePerSecond).toBe(found);
+    expect(json.steps).toHaveLength(result.steps.length);
+    for (const step of result.steps) {
+      expect(existsSync(path.join(dir, step.dir, "k6.ndjson"))).toBe(true);
+    }
+    expect(readFileSync(files.text ?? "", "utf8")).toContain(`capacity ${found} req/s`);
+    expect(readFileSync(files.markdown ?? "", "utf8")).toContain("| offered req/s |");
+    expect(readFileSync(files.html ?? "", "utf8")).toContain('id="chart-latency"');
+  });
+
+  it("C=1000, S=1 ms (1,000,000 req/s): marks the result as limited by the load generator", async () => {
+    const { result } = await search("capacity=1000x1ms", {
+      startRatePerSecond: 400,
+      growthFactor: 4,
+      maxRatePerSecond: 100_000,
+      // Initialising thousands of VUs per step would take longer than the step.
+      maxVUs: 1000,
+    });
+    const steps = describeSteps(result);
+    console.log(
+      `capacity=1000x1ms: ${result.statement} in ${result.wallSeconds.toFixed(1)} s\n${steps}`,
+    );
+    expect(result.kind, steps).toBe("generator-limited");
+    expect(result.atLeast).toBe(true);
+    expect(result.statement, steps).toMatch(
+      /^at least \d+ req\/s \(limited by the load generator\)$/,
+    );
+    expect(result.stoppedBy).toBe("generator");
+    // Never a false capacity: no step was blamed on the service.
+    expect(result.firstFailingRatePerSecond, steps).toBeNull();
+    const last = result.steps[result.steps.length - 1];
+    expect(last?.limitedBy).toBe("generator");
+  });
+
+  it("an interrupt keeps the finished steps and reports them", async () => {
+    let sent = false;
+    const { result, files } = await search("capacity=4x20ms", {
+      // The second step is cut short by SIGINT while it runs.
+      onStep: (step) => {
+        if (step.index === 1 && !sent) {
+          sent = true;
+          setTimeout(() => process.kill(process.pid, "SIGINT"), 2500);
+        }
+      },
+    });
+    expect(result.stoppedBy).toBe("interrupted");
+    expect(result.steps.map((step) => step.outcome)).toEqual(["pass", "interrupted"]);
+    expect(result.kind).toBe("lower-bound");
+    const first = result.steps[0]?.ratePerSecond;
+    expect(result.statement).toBe(`at least ${first} req/s (stopped: interrupted)`);
+    expect(result.findings.map((finding) => finding.code)).toContain("CAPACITY_INTERRUPTED");
+    expect(readFileSync(files.text ?? "", "utf8")).toContain("interrupted");
+  });
+});
