@@ -20,6 +20,8 @@ export interface StartPrometheusOptions {
   readyTimeoutMs?: number;
   /** How long close() waits after SIGTERM before SIGKILL. Default 10 000 ms. */
   stopTimeoutMs?: number;
+  /** Chooses each attempt's port; pickFreePort by default (tests inject collisions). */
+  pickPort?: () => Promise<number>;
 }
 
 export interface PrometheusServer {
@@ -59,7 +61,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   );
   try {
     for (let attempt = 1; ; attempt++) {
-      const port = await pickFreePort();
+      const port = await (options.pickPort ?? pickFreePort)();
       const started = await launch(binary, configFile, dataDir, port, options);
       if (started.kind === "ready") {
         return {

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensurePrometheus, findPrometheus } from "../../src/prometheus/provision.js";
 import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
@@ -8,6 +9,7 @@ import {
   scrapeTargetOf,
 } from "../../src/prometheus/config.js";
 import { DependencyError } from "../../src/errors.js";
+import { pickFreePort } from "../../src/system/free-port.js";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.js";
 
 interface PromVector {
@@ -116,6 +118,24 @@ describe("startPrometheus", () => {
     expect(flags["web.enable-remote-write-receiver"]).toBe("true");
     expect(flags["enable-feature"]).toContain("native-histograms");
     expect(flags["web.listen-address"]).toMatch(/^127\.0\.0\.1:/);
+  });
+
+  it("retries on another port when the chosen one was taken meanwhile", async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", resolve));
+    const taken = (squatter.address() as net.AddressInfo).port;
+    const free = await pickFreePort();
+    const offered = [taken, free];
+    try {
+      const server = await startPrometheus({
+        scrapeTargets: [],
+        pickPort: () => Promise.resolve(offered.shift() ?? 0),
+      });
+      expect(server.url).toBe(`http://127.0.0.1:${free}`);
+      await server.close();
+    } finally {
+      squatter.close();
+    }
   });
 
   it("two servers at once get different ports, and close() stops the process and removes its data", async () => {
