@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serve } from "../../src/commands/serve.js";
+import type { RunningServe } from "../../src/serve/server.js";
+import { startFakePrometheus, type FakePrometheus } from "../sources/fake-prometheus.js";
+
+const TOKEN = "serve-test-token-abcdef0123456789";
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+
+let prometheus: FakePrometheus;
+let server: RunningServe;
+const logs: Record<string, unknown>[] = [];
+
+/** Every query answers an empty vector, after `delayMs`. */
+function answerEmpty(delayMs = 0) {
+  prometheus.setHandler(() => ({
+    status: 200,
+    body: { status: "success", data: { resultType: "vector", result: [] } },
+    delayMs,
+  }));
+}
+
+beforeAll(async () => {
+  prometheus = await startFakePrometheus();
+  answerEmpty();
+  server = await serve({
+    port: 0,
+    prometheus: prometheus.url,
+    tokenEnv: "TOKEN",
+    env: { TOKEN },
+    timeoutMs: 1_500,
+    maxConcurrent: 1,
+    maxWindowSeconds: 3_600,
+    log: (entry) => logs.push(entry),
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await prometheus?.close();
+});
+
+async function get(
+  path: string,
+  headers: Record<string, string> = AUTH,
+): Promise<{ status: number; body: Record<string, unknown>; type: string | null }> {
+  const response = await fetch(`${server.url}${path}`, { headers });
+  return {
+    status: response.status,
+    type: response.headers.get("content-type"),
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+const OK_QUERY = "window=5m&service=orders&namespace=prod&canary=6d4f9c7b8";
+
+describe("slogate serve: strict parameters, 400 with a reason", () => {
+  it.each([
+    { name: "missing window", query: "service=a&namespace=b&canary=c", reason: /window: required/ },
+    { name: "window too long", query: OK_QUERY.replace("5m", "2h"), reason: /window: "2h"/ },
+    { name: "window not a duration", query: OK_QUERY.replace("5m", "5min"), reason: /window/ },
+    {
+      name: "unknown parameter",
+      query: `${OK_QUERY}&prometheus=http://evil:9090`,
+      reason: /prometheus: unknown parameter/,
+    },
+    {
+      name: "a query as a parameter",
+      query: `${OK_QUERY}&query=up`,
+      reason: /query: unknown parameter/,
+    },
+    {
+      name: "duplicate parameter",
+      query: `${OK_QUERY}&service=x`,
+      reason: /service: given more than once/,
+    },
+    { name: "missing label", query: "window=5m&service=a&namespace=b", reason: /canary: required/ },
+    {
+      name: "PromQL injection in a label value",
+      query: OK_QUERY.replace("orders", encodeURIComponent('a"} or vector(1) #')),
+      reason: /service: letters, digits/,
+    },
+    { name: "regex in a label value", query: OK_QUERY.replace("orders", ".*"), reason: /service/ },
+    { name: "bad tier", query: `${OK_QUERY}&require=gold`, reason: /require: one of/ },
+  ])("$name", async ({ query, reason }) => {
+    const answer = await get(`/v1/analysis/users-api?${query}`);
+    expect(answer.status).toBe(400);
+    expect(answer.type).toMatch(/^application\/json/);
+    expect((answer.body.error as { message: string }).message).toMatch(reason);
+  });
+
+  it("profiles only by name from the configured folder", async () => {
+    for (const name of ["..%2F..%2Fetc%2Fpasswd", "users-api.yaml", "Users"]) {
+      expect((await get(`/v1/analysis/${name}?${OK_QUERY}`)).status).toBe(400);
+    }
+    const unknown = await get(`/v1/analysis/no-such-profile?${OK_QUERY}`);
+    expect(unknown.status).toBe(404);
+    // The answer does not reveal where profiles live.
+    expect(JSON.stringify(unknown.body)).not.toContain("/");
+  });
+});
+
+describe("slogate serve: auth, health, limits", () => {
+  it("the analysis route needs the bearer token; health routes do not", async () => {
+    expect((await get(`/v1/analysis/users-api?${OK_QUERY}`, {})).status).toBe(401);
+    const wrong = { authorization: "Bearer not-the-token-0123456789" };
+    expect((await get(`/v1/analysis/users-api?${OK_QUERY}`, wrong)).status).toBe(401);
+    expect((await get("/healthz", {})).status).toBe(200);
+    expect(await get("/readyz", {})).toMatchObject({ status: 200, body: { status: "ready" } });
+    expect((await get("/nope", {})).status).toBe(404);
+    const post = await fetch(`${server.url}/v1/analysis/users-api`, { method: "POST" });
+    expect(post.status).toBe(405);
+  });
+
+  it("no data from Prometheus answers 200 with verdict inconclusive, never pass", async () => {
+    answerEmpty();
+    const answer = await get(`/v1/analysis/users-api?${OK_QUERY}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.verdict).toBe("inconclusive");
+    expect(answer.body.achievedTier).toBeNull();
+    const objectives = answer.body.objectives as { id: string; verdict: string }[];
+    expect(objectives.map((o) => o.id)).toEqual([
+      "latency_p95",
+      "error_rate",
+      "throughput",
+      "db_latency_p95",
+      "cpu",
+      "memory",
+    ]);
+    for (const objective of objectives) expect(objective.verdict).not.toBe("pass");
+    // The label values reached the queries as exact matchers.
+    expect(prometheus.requests.some((r) => r.query.includes('service="orders"'))).toBe(true);
+    expect(
+      prometheus.requests.some((r) => r.query.includes('rollouts_pod_template_hash="6d4f9c7b8"')),
+    ).toBe(true);
+  });
+
+  it("a failing Prometheus answers verdict error", async () => {
+    prometheus.setHandler(() => ({
+      status: 500,
+      body: { status: "error", errorType: "internal", error: "boom" },
+    }));
+    const answer = await get(`/v1/analysis/users-api?${OK_QUERY}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.verdict).toBe("error");
+    expect((await get("/readyz", {})).status).toBe(503);
+    answerEmpty();
+  });
+
+  it("a slow Prometheus hits the per-request deadline (504), and a second analysis meanwhile is refused (503)", async () => {
+    answerEmpty(5_000);
+    const slow = get(`/v1/analysis/users-api?${OK_QUERY}`);
+    // Wait until the first analysis holds the only slot (its queries arrived).
+    const before = prometheus.requests.length;
+    const deadline = Date.now() + 5_000;
+    while (prometheus.requests.length === before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const second = await get(`/v1/analysis/users-api?${OK_QUERY}`);
+    expect(second.status).toBe(503);
+    const first = await slow;
+    expect(first.status).toBe(504);
+    expect((first.body.error as { code: string }).code).toBe("TIMEOUT");
+    answerEmpty();
+  });
+
+  it("logs are JSON lines without the token or headers", () => {
+    const text = JSON.stringify(logs);
+    expect(logs.some((entry) => entry.msg === "request" && entry.status === 400)).toBe(true);
+    expect(text).not.toContain(TOKEN);
+    expect(text.toLowerCase()).not.toContain("authorization");
+    expect(logs.find((entry) => entry.verdict === "inconclusive")).toMatchObject({
+      profile: "users-api",
+      route: "/v1/analysis/:profile",
+    });
+  });
+});
