@@ -111,10 +111,9 @@ class LineReader {
   }
 }
 
-/** Splits buf[0, filled) into lines; returns where the unfinished last line starts. */
-function feedLines(reader: LineReader, buf: Buffer, filled: number): number {
+/** Splits buf[start, filled) into lines; returns where the unfinished last line starts. */
+function feedLines(reader: LineReader, buf: Buffer, start: number, filled: number): number {
   const view = filled === buf.length ? buf : buf.subarray(0, filled);
-  let start = 0;
   let newline = view.indexOf(10, start);
   while (newline !== -1) {
     reader.line(buf, start, newline, false);
@@ -124,27 +123,41 @@ function feedLines(reader: LineReader, buf: Buffer, filled: number): number {
   return start;
 }
 
-/** Plain files: one reused buffer, the unfinished line moved to its front before each read (no garbage per chunk). */
+/**
+ * Plain files: two reused buffers, so the next read runs in libuv's thread
+ * pool while this one is parsed; no garbage per chunk. A line cut by a chunk
+ * boundary is carried over in a small copy.
+ */
 async function feedPlain(file: string, reader: LineReader): Promise<void> {
   const handle = await open(file, "r");
   try {
-    let buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    let filled = 0;
+    const first = Buffer.allocUnsafe(CHUNK_BYTES);
+    const second = Buffer.allocUnsafe(CHUNK_BYTES);
+    let current = first;
+    let pending = handle.read(current, 0, CHUNK_BYTES, null);
+    let carry: Buffer | null = null;
     for (;;) {
-      if (filled === buf.length) {
-        // One line longer than the buffer: grow it (a k6 line never gets near).
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, filled);
-        buf = bigger;
-      }
-      const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
+      const { bytesRead, buffer } = await pending;
       if (bytesRead === 0) break;
-      filled += bytesRead;
-      const rest = feedLines(reader, buf, filled);
-      buf.copy(buf, 0, rest, filled);
-      filled -= rest;
+      current = current === first ? second : first;
+      pending = handle.read(current, 0, CHUNK_BYTES, null);
+      let start = 0;
+      if (carry) {
+        const newline = buffer.subarray(0, bytesRead).indexOf(10);
+        if (newline === -1) {
+          carry = Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
+          continue;
+        }
+        const line = Buffer.concat([carry, buffer.subarray(0, newline)]);
+        reader.line(line, 0, line.length, false);
+        start = newline + 1;
+        carry = null;
+      }
+      const rest = feedLines(reader, buffer, start, bytesRead);
+      if (rest < bytesRead) carry = Buffer.from(buffer.subarray(rest, bytesRead));
     }
-    if (filled > 0) reader.line(buf, 0, filled, true);
+    await pending;
+    if (carry) reader.line(carry, 0, carry.length, true);
   } finally {
     await handle.close();
   }
@@ -162,7 +175,7 @@ async function feedGzip(file: string, reader: LineReader): Promise<void> {
   let carry: Buffer | null = null;
   for await (const chunk of stream) {
     const buf: Buffer = carry ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
-    const rest = feedLines(reader, buf, buf.length);
+    const rest = feedLines(reader, buf, 0, buf.length);
     carry = rest < buf.length ? Buffer.from(buf.subarray(rest)) : null;
   }
   if (carry) reader.line(carry, 0, carry.length, true);

@@ -215,6 +215,22 @@ describe("bad input names the file and line", () => {
   });
 });
 
+describe("chunk boundaries", () => {
+  it("reads a line longer than the read buffer (a 3 MB tag value)", async () => {
+    const huge = "x".repeat(3 * 1024 * 1024);
+    const time = "2026-01-01T10:00:00.5Z";
+    const tags = (url: string) => `{"name":"/big","phase":"steady","status":"200","url":"${url}"}`;
+    const lines = [
+      ...METRIC_LINES,
+      point("http_reqs", time, 1, tags("short")),
+      point("http_reqs", time, 1, tags(huge)),
+      point("http_reqs", time, 1, tags("short")),
+    ];
+    const evidence = await readK6Ndjson([write("huge-line.ndjson", `${lines.join("\n")}\n`)]);
+    expect(evidence.groups.find((g) => g.name === "/big")?.requests).toBe(3);
+  });
+});
+
 describe("bounded memory", () => {
   it("collapses untemplated route names into (other) and says so, keeping every request", async () => {
     // No name tag template: k6 then uses each URL as the name, one per request.
