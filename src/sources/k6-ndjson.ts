@@ -116,7 +116,13 @@ function feedLines(reader: LineReader, buf: Buffer, start: number, filled: numbe
   const view = filled === buf.length ? buf : buf.subarray(0, filled);
   let newline = view.indexOf(10, start);
   while (newline !== -1) {
-    reader.line(buf, start, newline, false);
+    // CRLF files (a copy through Windows): drop the CR so the fast path still applies.
+    reader.line(
+      buf,
+      start,
+      newline > start && buf[newline - 1] === 13 ? newline - 1 : newline,
+      false,
+    );
     start = newline + 1;
     newline = view.indexOf(10, start);
   }

@@ -231,6 +231,20 @@ describe("chunk boundaries", () => {
   });
 });
 
+describe("line endings", () => {
+  it("reads CRLF files like LF ones", async () => {
+    const { lines } = buildRequests(50, 3);
+    const [lf, crlf] = await Promise.all([
+      readK6Ndjson([write("lf.ndjson", `${lines.join("\n")}\n`)]),
+      readK6Ndjson([write("crlf.ndjson", `${lines.join("\r\n")}\r\n`)]),
+    ]);
+    expect(crlf.groups[0]?.requests).toBe(50);
+    expect(readPercentileMs(crlf.groups[0]!.durations, 95)).toBe(
+      readPercentileMs(lf.groups[0]!.durations, 95),
+    );
+  });
+});
+
 describe("bounded memory", () => {
   it("collapses untemplated route names into (other) and says so, keeping every request", async () => {
     // No name tag template: k6 then uses each URL as the name, one per request.
