@@ -175,17 +175,20 @@ export function buildSliQueries(
     `${labels.status}=~"${escapeRegexLiteral(settings.errorStatusRegex)}"`,
   );
   const plainSel = buildSelector(settings.selector);
-  // Native histograms: Prometheus 2.42 cannot subtract them (nor `* 0`), so
-  // they use rate()/increase(), which drop the observations of a series'
-  // first sample in the window (k6's first push); `samples` says how many were used.
+  // Native histograms: Prometheus 2.42 cannot subtract them (nor `* 0`).
+  // A series born inside the window (k6 pushes cumulative histograms from its
+  // start) counts whole, from its value at the end; one that existed before
+  // uses increase(), whose edge extrapolation scales every bucket alike.
+  const nativeGrowth = (series: string) =>
+    `((${series} unless ${series} offset ${range}) or increase(${series}[${range}]))`;
   const quantileOf = (name: string, by: string[], sel: string) =>
     settings.histogramKind === "classic"
       ? `histogram_quantile(${quantile}, ${counterDelta(`${name}_bucket${sel}`, range, ["le", ...by])})`
-      : `histogram_quantile(${quantile}, sum${by.length > 0 ? ` by (${by.join(", ")})` : ""} (rate(${name}${sel}[${range}])))`;
+      : `histogram_quantile(${quantile}, sum${by.length > 0 ? ` by (${by.join(", ")})` : ""} (${nativeGrowth(`${name}${sel}`)}))`;
   const countOf = (name: string, sel: string) =>
     settings.histogramKind === "classic"
       ? counterDelta(`${name}_count${sel}`, range, [])
-      : `sum(histogram_count(increase(${name}${sel}[${range}])))`;
+      : `histogram_count(sum(${nativeGrowth(`${name}${sel}`)}))`;
   return {
     requestsByRoute: counterDelta(`${metrics.requestsTotal}${requestSel}`, range, [route]),
     errorsByRoute: counterDelta(`${metrics.requestsTotal}${errorSel}`, range, [route]),

@@ -14,12 +14,12 @@ import { startPrometheus, type PrometheusServer } from "../../src/prometheus/ser
 import { readPrometheusSlis } from "../../src/sources/prometheus.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";
 
-// 20 requests/s for 4 s: 80 requests, bounded by k6 itself.
+// 20 requests/s for 6 s: 120 requests, bounded by k6 itself.
 const SCRIPT = `
 import http from "k6/http";
 export const options = {
   scenarios: {
-    steady: { executor: "constant-arrival-rate", rate: 20, timeUnit: "1s", duration: "4s", preAllocatedVUs: 4, maxVUs: 8 },
+    steady: { executor: "constant-arrival-rate", rate: 20, timeUnit: "1s", duration: "6s", preAllocatedVUs: 4, maxVUs: 8 },
   },
 };
 export default function () {
@@ -77,7 +77,7 @@ describe("k6 remote write into a slogate-started Prometheus", () => {
     const requests = summary.metrics.http_reqs?.count ?? 0;
     const failedRate = summary.metrics.http_req_failed?.value ?? Number.NaN;
     const clientP95Ms = summary.metrics.http_req_duration?.["p(95)"] ?? Number.NaN;
-    expect(requests).toBeGreaterThanOrEqual(70);
+    expect(requests).toBeGreaterThanOrEqual(110);
 
     const result = await readPrometheusSlis({
       connection: { url: prometheus.url },
@@ -98,5 +98,25 @@ describe("k6 remote write into a slogate-started Prometheus", () => {
     expect(evidence.latency_p95?.value).toBeGreaterThan(clientP95Ms * 0.85);
     expect(evidence.latency_p95?.value).toBeLessThan(clientP95Ms * 1.15);
     expect(result.routes.map((r) => r.route)).toEqual(["/api/v1/products/:id"]);
+    // The series was born in the window, so the histogram counts whole: every request.
+    expect(evidence.latency_p95?.samples).toBe(requests);
+
+    // A window starting mid-run: the series existed before it, so increase() is used.
+    const midMs = (run.startedAt.getTime() + run.endedAt.getTime()) / 2;
+    const half = await readPrometheusSlis({
+      connection: { url: prometheus.url },
+      fromMs: midMs,
+      toMs,
+      settings: buildK6RemoteWriteSettings(testId),
+      objectives: ["latency_p95", "throughput"],
+      checkScrapeCoverage: false,
+    });
+    const [latency, counted] = half.evidence;
+    expect(latency?.status).toBe("ok");
+    expect(counted?.samples).toBeGreaterThan(0);
+    expect(counted?.samples).toBeLessThan(requests);
+    // increase() extrapolates to the window's edges; the counter delta does not.
+    expect(latency?.samples).toBeGreaterThan((counted?.samples ?? 0) * 0.7);
+    expect(latency?.samples).toBeLessThan((counted?.samples ?? 0) * 1.5);
   });
 });
