@@ -46,16 +46,21 @@ export class K6TimeParser {
     let fractionMs = 0;
     if (buf[position] === 46 /* . */) {
       position++;
-      let scale = 100;
+      // Digits as one integer, then a single division: exact to the float's precision.
+      let fraction = 0;
+      let digits = 0;
       const digitsStart = position;
       let digit = digitAt(buf, position);
       while (digit >= 0 && position < end) {
-        fractionMs += digit * scale;
-        scale /= 10;
+        if (digits < 15) {
+          fraction = fraction * 10 + digit;
+          digits++;
+        }
         position++;
         digit = digitAt(buf, position);
       }
       if (position === digitsStart) return Number.NaN;
+      fractionMs = (fraction * 1000) / 10 ** digits;
     }
     let offsetMinutes = 0;
     const zone = buf[position];
