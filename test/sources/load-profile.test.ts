@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildK6Thresholds } from "../../src/core/k6-thresholds.js";
 import { ConfigError } from "../../src/errors.js";
 import { loadProfile } from "../../src/sources/load-profile.js";
@@ -20,8 +20,14 @@ objectives:
   - id: error_rate
 `;
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function makeDir(profileText: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "slogate-profile-"));
+  made.push(dir);
   mkdirSync(path.join(dir, "profiles"));
   writeFileSync(path.join(dir, "tiers.yaml"), TIERS);
   writeFileSync(path.join(dir, "profiles", "sample.yaml"), profileText);
