@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"time"
 
@@ -72,12 +73,19 @@ func runJob(ctx context.Context, client kubernetes.Interface, job *batchv1.Job, 
 		container := containers[0]
 		out.Image = container.Image
 		out.Args = container.Args
+		args, cleanup, err := mountEmptyDirs(job, container)
+		if err != nil {
+			out.Output = err.Error()
+			recorder.add(out)
+			return
+		}
+		defer cleanup()
 		deadline := 600 * time.Second
 		if job.Spec.ActiveDeadlineSeconds != nil {
 			deadline = time.Duration(*job.Spec.ActiveDeadlineSeconds) * time.Second
 		}
 		runCtx, cancel := context.WithTimeout(ctx, deadline)
-		command := exec.CommandContext(runCtx, config.JobCommand[0], append(config.JobCommand[1:], container.Args...)...)
+		command := exec.CommandContext(runCtx, config.JobCommand[0], append(config.JobCommand[1:], args...)...)
 		command.Env = os.Environ()
 		for _, env := range container.Env {
 			// HOME=/tmp and friends only make sense inside the image's filesystem.
@@ -119,6 +127,42 @@ func runJob(ctx context.Context, client kubernetes.Interface, job *batchv1.Job, 
 	}
 	current.Status = status
 	_, _ = client.BatchV1().Jobs(job.Namespace).UpdateStatus(ctx, current, metav1.UpdateOptions{})
+}
+
+// mountEmptyDirs gives each emptyDir volume mount a fresh temporary
+// directory, as the kubelet would, and points args naming a mount path
+// (e.g. --reports-dir /reports) into it, so nothing is written outside.
+func mountEmptyDirs(job *batchv1.Job, container corev1.Container) ([]string, func(), error) {
+	emptyDirs := map[string]bool{}
+	for _, volume := range job.Spec.Template.Spec.Volumes {
+		if volume.EmptyDir != nil {
+			emptyDirs[volume.Name] = true
+		}
+	}
+	var dirs []string
+	cleanup := func() {
+		for _, dir := range dirs {
+			_ = os.RemoveAll(dir)
+		}
+	}
+	args := append([]string(nil), container.Args...)
+	for _, mount := range container.VolumeMounts {
+		if !emptyDirs[mount.Name] {
+			continue
+		}
+		dir, err := os.MkdirTemp("", "argo-job-"+mount.Name+"-")
+		if err != nil {
+			cleanup()
+			return nil, nil, err
+		}
+		dirs = append(dirs, dir)
+		for i, arg := range args {
+			if arg == mount.MountPath || strings.HasPrefix(arg, mount.MountPath+"/") {
+				args[i] = dir + strings.TrimPrefix(arg, mount.MountPath)
+			}
+		}
+	}
+	return args, cleanup, nil
 }
 
 func tail(text string, max int) string {

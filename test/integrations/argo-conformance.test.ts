@@ -1,0 +1,344 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { argo, type ArgoOptions } from "../../src/commands/argo.js";
+import { rules } from "../../src/commands/rules.js";
+import { loadArgoValidators } from "../../src/integrations/crd-validate.js";
+import { serve } from "../../src/commands/serve.js";
+import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
+import type { RunningServe } from "../../src/serve/server.js";
+import { queryInstant } from "../../src/sources/prometheus-client.js";
+import { waitForScrapeAfter } from "../../src/sources/prometheus-wait.js";
+import { startTargets, type RunningTargets } from "../../src/targets/index.js";
+import { runScenario } from "../scenarios/run-scenario.js";
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const HARNESS_DIR = path.join(ROOT, "test", "argo-conformance");
+const CLI = path.join(ROOT, "dist", "cli.js");
+const PROFILE = "products-api";
+const TOKEN = "conformance-token-0123456789";
+/** The faulty target answers this share of API requests with 503 (ground truth for the error ratio). */
+const ERROR_RATIO = 0.05;
+const JOB = { scenario: "load", ratePerSecond: 50, timeScale: 0.06 } as const;
+
+interface HarnessRun {
+  phase: string;
+  message?: string;
+  metrics: {
+    name: string;
+    phase: string;
+    dryRun: boolean;
+    measurements: { phase: string; value: string; message?: string }[];
+  }[];
+  jobs?: { args: string[]; exitCode: number; output: string }[];
+}
+
+let work: string;
+let harness: string;
+let healthy: RunningTargets;
+let faulty: RunningTargets;
+let prometheus: PrometheusServer;
+let server: RunningServe;
+const timings: Record<string, number> = {};
+
+function hostPort(url: string): string {
+  return new URL(url).host;
+}
+
+/** Runs the Go harness (Argo Rollouts' own controller) on a config; returns its JSON. */
+async function runHarness(name: string, config: Record<string, unknown>): Promise<unknown> {
+  const file = path.join(work, `${name}.json`);
+  writeFileSync(file, JSON.stringify(config));
+  const started = Date.now();
+  const { stdout } = await run(harness, [file], {
+    timeout: 240_000,
+    maxBuffer: 16 * 1024 * 1024,
+    // Loopback only: no proxy from the environment may sit between Argo and the servers.
+    env: { ...process.env, HTTP_PROXY: "", HTTPS_PROXY: "", http_proxy: "", https_proxy: "" },
+  });
+  timings[`harness ${name}`] = Date.now() - started;
+  return JSON.parse(stdout) as unknown;
+}
+
+function template(
+  name: string,
+  options: Partial<ArgoOptions> & Pick<ArgoOptions, "provider">,
+): string {
+  const out = path.join(work, `${name}.yaml`);
+  argo({
+    profile: PROFILE,
+    // The reference targets' series carry job and instance; instance picks the "canary".
+    serviceLabel: "job",
+    namespaceLabel: "none",
+    canaryLabel: "instance",
+    interval: "1s",
+    count: 3,
+    failureLimit: 0,
+    inconclusiveLimit: 1,
+    range: "2m",
+    out,
+    ...options,
+  });
+  return out;
+}
+
+function argsFor(target: string): Record<string, string> {
+  return { "service-name": "slogate-targets", "canary-hash": target };
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "slogate-argo-"));
+  let started = Date.now();
+  harness = path.join(work, "argo-conformance");
+  // Module downloads and the first compile take minutes; later builds are cached.
+  await run("go", ["build", "-o", harness, "."], {
+    cwd: HARNESS_DIR,
+    timeout: 1_800_000,
+  });
+  timings["go build"] = Date.now() - started;
+  // Compiling the CRD schemas blocks the event loop for seconds: do it before
+  // the in-process targets start, or their /metrics miss scrapes (a gap).
+  loadArgoValidators();
+
+  healthy = await startTargets({ rateLimit: false });
+  faulty = await startTargets({ rateLimit: false, faults: `error=${ERROR_RATIO},seed=11` });
+  prometheus = await startPrometheus({
+    scrapeTargets: [hostPort(healthy.url), hostPort(faulty.url)],
+  });
+  server = await serve({
+    host: "127.0.0.1",
+    port: 0,
+    prometheus: prometheus.url,
+    serviceLabel: "job",
+    namespaceLabel: "none",
+    canaryLabel: "instance",
+    tokenEnv: "SLOGATE_TEST_SERVE_TOKEN",
+    env: { SLOGATE_TEST_SERVE_TOKEN: TOKEN },
+    log: () => undefined,
+  });
+
+  // Real k6 traffic to both services at once: bounded (~32 s), loopback only.
+  started = Date.now();
+  const env = (url: string) => ({ BASE_URL: url, RATE: "40", TIME_SCALE: "0.06" });
+  const [a, b] = await Promise.all([
+    runScenario("load", env(healthy.url), 120_000),
+    runScenario("load", env(faulty.url), 120_000),
+  ]);
+  timings["k6 traffic"] = Date.now() - started;
+  expect(a.result.exit.evidence, a.log).toBe(true);
+  expect(b.result.exit.evidence, b.log).toBe(true);
+  await waitForScrapeAfter({
+    connection: { url: prometheus.url },
+    selector: 'job="slogate-targets"',
+    afterMs: Date.now(),
+    timeoutMs: 20_000,
+  });
+}, 1_900_000);
+
+afterAll(async () => {
+  await server?.close();
+  await prometheus?.close();
+  await healthy?.close();
+  await faulty?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+  console.log("argo conformance timings (ms):", timings);
+});
+
+describe("Argo Rollouts' own controller reads the prometheus-provider template as intended", () => {
+  let file: string;
+  beforeAll(() => {
+    file = template("prometheus", { provider: "prometheus", prometheusAddress: prometheus.url });
+  });
+
+  it("healthy service: Successful, every mandatory metric Successful", async () => {
+    const result = (await runHarness("prom-healthy", {
+      templates: [file],
+      args: argsFor(hostPort(healthy.url)),
+    })) as HarnessRun;
+    expect(result.phase, JSON.stringify(result, null, 1)).toBe("Successful");
+    for (const metric of result.metrics.filter((m) => !m.dryRun)) {
+      expect(metric.phase, metric.name).toBe("Successful");
+      expect(metric.measurements.length).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it("injected 5 % errors: Failed on error_rate, the measured ratio near the injected one", async () => {
+    const result = (await runHarness("prom-faulty", {
+      templates: [file],
+      args: argsFor(hostPort(faulty.url)),
+    })) as HarnessRun;
+    expect(result.phase).toBe("Failed");
+    const errors = result.metrics.find((m) => m.name === "error_rate");
+    expect(errors?.phase).toBe("Failed");
+    // The prometheus provider records a vector as "[v]".
+    const value = Number(/^\[(.+)\]$/.exec(errors?.measurements[0]?.value ?? "")?.[1]);
+    expect(value).toBeGreaterThan(ERROR_RATIO / 2);
+    expect(value).toBeLessThan(ERROR_RATIO * 2);
+  });
+
+  it("no data (a canary nobody scrapes): Inconclusive, never Successful or Error", async () => {
+    const result = (await runHarness("prom-nodata", {
+      templates: [file],
+      args: argsFor("127.0.0.1:1"),
+    })) as HarnessRun;
+    expect(result.phase).toBe("Inconclusive");
+    for (const metric of result.metrics.filter((m) => !m.dryRun)) {
+      expect(metric.phase, metric.name).toBe("Inconclusive");
+      for (const m of metric.measurements) expect(m.value).toBe("[]");
+    }
+  });
+
+  it("conditions on empty, NaN and several series are Inconclusive; no evaluation error", async () => {
+    const results = (await runHarness("prom-evaluate", {
+      mode: "evaluate",
+      templates: [file],
+      results: [
+        { name: "empty", vector: [] },
+        { name: "nan", vector: ["NaN"] },
+        { name: "two-series", vector: [0, 0] },
+        { name: "zero", vector: [0] },
+        { name: "huge", vector: [1e9] },
+      ],
+    })) as { metric: string; case: string; phase: string; error?: string }[];
+    for (const row of results) {
+      expect(row.error, `${row.metric}/${row.case}`).toBeUndefined();
+      if (["empty", "nan", "two-series"].includes(row.case)) {
+        expect(row.phase, `${row.metric}/${row.case}`).toBe("Inconclusive");
+      }
+    }
+    const phase = (metric: string, name: string) =>
+      results.find((r) => r.metric === metric && r.case === name)?.phase;
+    // Lower is better for latency and errors; higher for throughput.
+    expect(phase("latency_p95", "zero")).toBe("Successful");
+    expect(phase("latency_p95", "huge")).toBe("Failed");
+    expect(phase("error_rate", "zero")).toBe("Successful");
+    expect(phase("throughput", "zero")).toBe("Failed");
+  });
+});
+
+describe("Argo Rollouts' web provider reads `slogate serve` as intended", () => {
+  let file: string;
+  beforeAll(() => {
+    file = template("web", {
+      provider: "web",
+      serveUrl: server.url,
+      tokenSecret: "slogate-serve:token",
+    });
+  });
+  const config = (target: string) => ({
+    templates: [file],
+    args: argsFor(target),
+    // The controller resolves the token arg from this Secret, as in a cluster.
+    secrets: [{ name: "slogate-serve", key: "token", value: TOKEN }],
+  });
+
+  it.each([
+    { name: "healthy", target: () => hostPort(healthy.url), phase: "Successful", value: "pass" },
+    { name: "faulty", target: () => hostPort(faulty.url), phase: "Failed", value: "fail" },
+    { name: "no data", target: () => "127.0.0.1:1", phase: "Inconclusive", value: "inconclusive" },
+  ])("$name → $phase", async ({ name, target, phase, value }) => {
+    // What serve itself answers for the same window, for the failure message.
+    const direct = await fetch(
+      `${server.url}/v1/analysis/${PROFILE}?window=2m&service=slogate-targets&canary=${target()}`,
+      { headers: { authorization: `Bearer ${TOKEN}` } },
+    );
+    const verdict = (await direct.json()) as {
+      verdict: string;
+      objectives: { id: string; verdict: string; reason: string }[];
+    };
+    const why = verdict.objectives.map((o) => `${o.id}: ${o.verdict}: ${o.reason}`).join("\n");
+    expect(verdict.verdict, why).toBe(value);
+    const result = (await runHarness(`web-${name}`, config(target()))) as HarnessRun;
+    expect(result.phase, JSON.stringify(result, null, 1)).toBe(phase);
+    // The web provider stores the jsonPath value JSON-encoded.
+    expect(result.metrics[0]?.measurements[0]?.value).toBe(JSON.stringify(value));
+  });
+
+  it("a wrong token is an Error measurement, not a verdict", async () => {
+    const result = (await runHarness("web-badtoken", {
+      ...config(hostPort(healthy.url)),
+      secrets: [{ name: "slogate-serve", key: "token", value: "wrong-token-0123456789" }],
+    })) as HarnessRun;
+    const measurement = result.metrics[0]?.measurements[0];
+    expect(measurement?.phase).toBe("Error");
+    expect(measurement?.message).toMatch(/401/);
+    expect(result.phase).not.toBe("Successful");
+  }, 120_000);
+});
+
+describe("Argo Rollouts' job provider: the Job's exit code decides", () => {
+  it("healthy → Successful (exit 0), injected errors → Failed (exit 1)", async () => {
+    expect(existsSync(CLI), `${CLI} is missing: run \`npm run build\` first`).toBe(true);
+    const file = template("job", {
+      provider: "job",
+      image: "ghcr.io/acme/slogate:test",
+      scenario: JOB.scenario,
+      ratePerSecond: JOB.ratePerSecond,
+      timeScale: JOB.timeScale,
+      activeDeadlineSeconds: 180,
+    });
+    const config = (url: string) => ({
+      templates: [file],
+      args: { "canary-url": url },
+      jobCommand: [process.execPath, CLI],
+      jobEnv: { NO_COLOR: "1" },
+      timeoutSeconds: 240,
+    });
+    const [ok, bad] = (await Promise.all([
+      runHarness("job-healthy", config(healthy.url)),
+      runHarness("job-faulty", config(faulty.url)),
+    ])) as HarnessRun[];
+    expect(ok?.jobs?.[0]?.args.slice(0, 4)).toEqual(["run", "load", "--target", healthy.url]);
+    expect(ok?.jobs?.[0]?.exitCode, ok?.jobs?.[0]?.output).toBe(0);
+    expect(ok?.phase).toBe("Successful");
+    expect(bad?.jobs?.[0]?.exitCode, bad?.jobs?.[0]?.output).toBe(1);
+    expect(bad?.phase).toBe("Failed");
+  }, 300_000);
+});
+
+describe("every generated PromQL expression runs on the real Prometheus", () => {
+  it("templates (args filled in) and rules: no query error; rules pass promtool", async () => {
+    const expressions: string[] = [];
+    for (const profile of ["users-api", "products-api", "orders-api"]) {
+      const generated = argo({
+        provider: "prometheus",
+        profile,
+        cpuCores: 1,
+        memoryLimitBytes: 512 * 1024 * 1024,
+      });
+      const metrics = (
+        generated.manifest.spec as { metrics: { provider: { prometheus: { query: string } } }[] }
+      ).metrics;
+      for (const metric of metrics) {
+        expressions.push(
+          metric.provider.prometheus.query
+            .replaceAll("{{args.service-name}}", "slogate-targets")
+            .replaceAll("{{args.namespace}}", "default")
+            .replaceAll("{{args.canary-hash}}", "abc123"),
+        );
+      }
+      const generatedRules = rules({
+        profile,
+        selector: ["job=slogate-targets"],
+        check: true,
+      });
+      expect(generatedRules.promtool?.ok, generatedRules.promtool?.output).toBe(true);
+      expressions.push(...generatedRules.rules.expressions.map((e) => e.expr));
+    }
+    const outcomes = await Promise.all(
+      expressions.map((expr) => queryInstant({ url: prometheus.url }, expr, Date.now())),
+    );
+    outcomes.forEach((outcome, i) => {
+      expect(
+        outcome.kind,
+        `${expressions[i]}: ${outcome.kind === "error" ? outcome.message : ""}`,
+      ).toBe("ok");
+    });
+    expect(expressions.length).toBeGreaterThan(30);
+  });
+});
