@@ -28,6 +28,8 @@ export interface CapacityStepRun {
   maxVUs: number;
   /** How long in-flight requests may finish after the steady phase. */
   gracefulStopSeconds: number;
+  /** The required tier's p95 bound, ms (null without a latency objective). */
+  latencyBoundMs: number | null;
   profile: SloProfile;
   requiredTier: RequiredTier;
   criteria: CapacityStepCriteria;
@@ -111,6 +113,7 @@ export async function runCapacityStep(run: CapacityStepRun): Promise<CapacitySte
     offeredRatePerSecond: run.ratePerSecond,
     steadySeconds: run.steadySeconds,
     maxVUs: run.maxVUs,
+    latencyBoundMs: run.latencyBoundMs,
   };
   const cpu = readSteadyCpu(evidence, samples);
   const { figures, objectives } = measureCapacityStep(

@@ -1,4 +1,5 @@
 import type { CapacityStep } from "../core/capacity-result.js";
+import type { CapacityStepJudgement } from "../core/capacity-step.js";
 import type { StepReason } from "../core/capacity-search.js";
 import type { CapacityStepReport } from "./run-step.js";
 
@@ -22,6 +23,7 @@ export function toCapacityStep(report: CapacityStepReport, context: StepContext)
   const base = {
     ...context,
     k6ExitCode: report.k6.exit.code,
+    repeated: false,
   };
   if (report.kind === "unjudged") {
     return {
@@ -77,5 +79,15 @@ export function toCapacityStep(report: CapacityStepReport, context: StepContext)
       verdict: objective.verdict,
       reason: objective.reason,
     })),
+  };
+}
+
+/** The step with another judgement (a repeated rate decided from both runs). */
+export function withJudgement(step: CapacityStep, judgement: CapacityStepJudgement): CapacityStep {
+  return {
+    ...step,
+    outcome: judgement.outcome,
+    limitedBy: judgement.limitedBy,
+    reasons: judgement.reasons,
   };
 }

@@ -1,14 +1,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { resolveCapacityPlan, sizeStepVUs } from "../capacity/plan.js";
-import { runCapacityStep } from "../capacity/run-step.js";
-import { toCapacityStep } from "../capacity/step-record.js";
+import { runCapacityStep, type CapacityStepReport } from "../capacity/run-step.js";
+import { toCapacityStep, withJudgement } from "../capacity/step-record.js";
 import {
   CAPACITY_SCHEMA_VERSION,
   type CapacityResult,
   type CapacityStep,
 } from "../core/capacity-result.js";
-import { decideNextStep, summarizeCapacity, type StopReason } from "../core/capacity-search.js";
+import { needsRepeat, reconcileRepeat } from "../core/capacity-repeat.js";
+import {
+  decideNextStep,
+  summarizeCapacity,
+  type StepReason,
+  type StopReason,
+} from "../core/capacity-search.js";
 import { describeCapacityFindings, selectJudgedSteps } from "../core/capacity-findings.js";
 import type { CapacityStepCriteria } from "../core/capacity-step.js";
 import { redactUrl } from "../core/redact.js";
@@ -122,42 +128,62 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
         break;
       }
       const rate = next.ratePerSecond;
-      const maxVUs = sizeStepVUs(rate, plan);
-      const preAllocatedVUs = maxVUs;
-      const index = steps.length + 1;
-      const stepDir = path.join("steps", `${String(index).padStart(2, "0")}-${rate}rps`);
-      const stepStart = Date.now();
-      const report = await runCapacityStep({
-        k6,
-        scriptPath: bundle.scriptPath,
-        target: options.target,
-        dir: path.join(dir, stepDir),
-        ratePerSecond: rate,
-        warmUpSeconds,
-        steadySeconds,
-        preAllocatedVUs,
-        maxVUs,
-        gracefulStopSeconds,
-        profile,
-        requiredTier,
-        criteria: plan.criteria,
-        ...(options.env ? { env: options.env } : {}),
-        ...(options.onK6Output ? { onK6Output: options.onK6Output } : {}),
-      });
-      const wallSeconds = (Date.now() - stepStart) / 1000;
-      overheadSeconds = Math.max(1, wallSeconds - warmUpSeconds - steadySeconds);
-      const step = toCapacityStep(report, {
-        index,
-        ratePerSecond: rate,
-        reason: next.reason,
-        preAllocatedVUs,
-        maxVUs,
-        warmUpSeconds,
-        steadySeconds,
-        startedAt: new Date(stepStart).toISOString(),
-        wallSeconds,
-        dir: stepDir,
-      });
+      const runStep = async (reason: StepReason): Promise<[CapacityStepReport, CapacityStep]> => {
+        const maxVUs = sizeStepVUs(rate, plan);
+        const index = steps.length + 1;
+        const stepDir = path.join("steps", `${String(index).padStart(2, "0")}-${rate}rps`);
+        const stepStart = Date.now();
+        const report = await runCapacityStep({
+          k6,
+          scriptPath: bundle.scriptPath,
+          target: options.target,
+          dir: path.join(dir, stepDir),
+          ratePerSecond: rate,
+          warmUpSeconds,
+          steadySeconds,
+          preAllocatedVUs: maxVUs,
+          maxVUs,
+          gracefulStopSeconds,
+          latencyBoundMs,
+          profile,
+          requiredTier,
+          criteria: plan.criteria,
+          ...(options.env ? { env: options.env } : {}),
+          ...(options.onK6Output ? { onK6Output: options.onK6Output } : {}),
+        });
+        const wallSeconds = (Date.now() - stepStart) / 1000;
+        overheadSeconds = Math.max(1, wallSeconds - warmUpSeconds - steadySeconds);
+        const context = {
+          index,
+          ratePerSecond: rate,
+          reason,
+          preAllocatedVUs: maxVUs,
+          maxVUs,
+          warmUpSeconds,
+          steadySeconds,
+          startedAt: new Date(stepStart).toISOString(),
+          wallSeconds,
+          dir: stepDir,
+        };
+        return [report, toCapacityStep(report, context)];
+      };
+      const [report, first] = await runStep(next.reason);
+      let step = first;
+      // A failure while the machine had no idle CPU is run again before it counts.
+      if (
+        report.kind === "judged" &&
+        needsRepeat(report, plan.criteria) &&
+        interruptedBy === null
+      ) {
+        first.repeated = true;
+        steps.push(first);
+        options.onStep?.(first);
+        const [again, second] = await runStep("repeat");
+        step =
+          again.kind === "judged"
+            ? withJudgement(second, reconcileRepeat(report, again, plan.criteria))
+            : second;
+      }
       steps.push(step);
       options.onStep?.(step);
       if (step.outcome === "error") {
@@ -165,7 +191,7 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
         findings.push({
           severity: "warning",
           code: "CAPACITY_STEP_ERROR",
-          message: `step ${index} at ${rate} req/s: ${step.reasons.join("; ")}`,
+          message: `step ${step.index} at ${rate} req/s: ${step.reasons.join("; ")}`,
         });
         break;
       }

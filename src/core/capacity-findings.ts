@@ -6,7 +6,7 @@ import type { Finding } from "./types.js";
 /** Steps the search may reason about: judged ones (interrupted or broken steps say nothing). */
 export function selectJudgedSteps(steps: readonly CapacityStep[]): SearchStep[] {
   return steps.flatMap((step) =>
-    step.outcome === "interrupted" || step.outcome === "error"
+    step.outcome === "interrupted" || step.outcome === "error" || step.repeated
       ? []
       : [
           {
@@ -47,9 +47,10 @@ export function describeCapacityFindings(
       message: "the step limit was reached before the search reached its precision",
     });
   }
-  const fails = steps.filter((step) => step.outcome === "fail").map((step) => step.ratePerSecond);
+  const counted = steps.filter((step) => !step.repeated);
+  const fails = counted.filter((step) => step.outcome === "fail").map((step) => step.ratePerSecond);
   const lowestFail = fails.length > 0 ? Math.min(...fails) : Number.POSITIVE_INFINITY;
-  const deciding = steps.find(
+  const deciding = counted.find(
     (step) => step.outcome === "fail" && step.ratePerSecond === lowestFail,
   );
   if (deciding?.hostBusyRatio != null && deciding.hostBusyRatio >= criteria.hostSaturatedRatio) {
@@ -59,7 +60,9 @@ export function describeCapacityFindings(
       message: `the machine running k6 was ${Math.round(deciding.hostBusyRatio * 100)}% busy during the first failing step (${lowestFail} req/s)${deciding.k6CpuCores === null ? "" : ` while k6 used ${deciding.k6CpuCores.toFixed(2)} of its ${deciding.hostCores} cores`}; if the service runs on this machine too, its limit may be the shared CPU`,
     });
   }
-  const above = steps.filter((step) => step.outcome === "pass" && step.ratePerSecond > lowestFail);
+  const above = counted.filter(
+    (step) => step.outcome === "pass" && step.ratePerSecond > lowestFail,
+  );
   if (above.length > 0) {
     findings.push({
       severity: "warning",

@@ -16,6 +16,8 @@ export interface CapacityStepPlan {
   offeredRatePerSecond: number;
   steadySeconds: number;
   maxVUs: number;
+  /** The required tier's p95 bound, ms; null without a latency objective. */
+  latencyBoundMs: number | null;
 }
 
 /** CPU seen while the step's steady phase ran (src/capacity/process-cpu.ts). */
@@ -107,6 +109,7 @@ export function measureCapacityStep(
     p99Ms: readPercentileMs(latency, 99),
     meanIterationMs: iterationCount > 0 ? iterationSum / iterationCount : null,
     maxVUs: plan.maxVUs,
+    latencyBoundMs: plan.latencyBoundMs,
     ...cpu,
   };
   const context = { requiredTier, settings: profile.evaluation, load: NO_DOUBTS };

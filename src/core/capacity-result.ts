@@ -28,6 +28,8 @@ export interface CapacityStep {
   /** Offered (constant arrival) rate, req/s. */
   ratePerSecond: number;
   reason: StepReason;
+  /** True when the rate was run again and the repeat decided it: this run does not count. */
+  repeated: boolean;
   /** `interrupted`/`error`: the step could not be judged and does not count. */
   outcome: CapacityStepOutcome | "interrupted" | "error";
   limitedBy: "service" | "generator" | null;

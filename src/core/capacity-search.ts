@@ -18,7 +18,7 @@ export interface CapacitySearchSettings {
 }
 
 /** Why a step ran at its rate. */
-export type StepReason = "start" | "grow" | "shrink" | "hint" | "edge" | "bisect";
+export type StepReason = "start" | "grow" | "shrink" | "hint" | "edge" | "bisect" | "repeat";
 
 /** What the search needs to know about a finished step. */
 export interface SearchStep {
@@ -49,20 +49,42 @@ export interface SearchBudget {
   nextStepSeconds: number;
 }
 
-/** The bracket so far: highest passing rate below the lowest failing one. */
+/**
+ * The bracket so far: the lowest rate that did not pass (the service failed,
+ * or k6 could not deliver it) and the highest passing rate below it.
+ */
 export function findBracket(steps: readonly SearchStep[]): {
   passRatePerSecond: number | null;
+  upperRatePerSecond: number | null;
+  /** Who set the upper end: the service (a failing step) or the load generator. */
+  upperLimitedBy: "service" | "generator" | null;
+  /** The lowest rate the service itself failed at. */
   failRatePerSecond: number | null;
 } {
-  const fails = steps.filter((step) => step.outcome === "fail").map((step) => step.ratePerSecond);
-  const failRatePerSecond = fails.length > 0 ? Math.min(...fails) : null;
+  const lowest = (outcome: CapacityStepOutcome) => {
+    const rates = steps
+      .filter((step) => step.outcome === outcome)
+      .map((step) => step.ratePerSecond);
+    return rates.length > 0 ? Math.min(...rates) : null;
+  };
+  const fail = lowest("fail");
+  const generator = lowest("generator-limited");
+  // At the same rate, a service failure is the stronger statement.
+  const upperLimitedBy =
+    fail !== null && (generator === null || fail <= generator)
+      ? "service"
+      : generator !== null
+        ? "generator"
+        : null;
+  const upper = upperLimitedBy === "service" ? fail : generator;
   const passes = steps
-    .filter((step) => step.outcome === "pass")
-    .map((step) => step.ratePerSecond)
-    .filter((rate) => failRatePerSecond === null || rate < failRatePerSecond);
+    .filter((step) => step.outcome === "pass" && (upper === null || step.ratePerSecond < upper))
+    .map((step) => step.ratePerSecond);
   return {
     passRatePerSecond: passes.length > 0 ? Math.max(...passes) : null,
-    failRatePerSecond,
+    upperRatePerSecond: upper,
+    upperLimitedBy,
+    failRatePerSecond: fail,
   };
 }
 
@@ -74,15 +96,16 @@ export function findBracket(steps: readonly SearchStep[]): {
  * offer completed at about the service's capacity, so that rate ("hint") is
  * tried first; when the hint is at or below the highest pass, the edge is
  * just above it and pass × (1 + precision) is tried ("edge", at most twice in
- * a row). Otherwise the bracket is bisected. Rates are whole req/s.
+ * a row). Otherwise the bracket is bisected. A step k6 could not deliver
+ * closes the bracket like a failure (its achieved rate is the hint), so the
+ * search then narrows the generator's own limit: "at least N req/s (limited
+ * by the load generator)" with N as high as k6 can go. Rates are whole req/s.
  */
 export function decideNextStep(
   steps: readonly SearchStep[],
   settings: CapacitySearchSettings,
   budget: SearchBudget | null = null,
 ): NextStep {
-  if (steps.some((step) => step.outcome === "generator-limited"))
-    return { kind: "stop", reason: "generator" };
   if (steps.some((step) => step.outcome === "inconclusive"))
     return { kind: "stop", reason: "inconclusive" };
   const next = chooseRate(steps, settings);
@@ -101,8 +124,11 @@ function chooseRate(steps: readonly SearchStep[], settings: CapacitySearchSettin
     const start = Math.min(ceiling, Math.max(floor, Math.round(settings.startRatePerSecond)));
     return { kind: "step", ratePerSecond: start, reason: "start" };
   }
-  const { passRatePerSecond: pass, failRatePerSecond: fail } = findBracket(steps);
-  const failStep = steps.find((step) => step.outcome === "fail" && step.ratePerSecond === fail);
+  const bracket = findBracket(steps);
+  const { passRatePerSecond: pass, upperRatePerSecond: fail } = bracket;
+  // Narrowing below a generator limit finds how much k6 can deliver: a tighter "at least".
+  const settled: StopReason = bracket.upperLimitedBy === "generator" ? "generator" : "precision";
+  const failStep = steps.find((step) => step.outcome !== "pass" && step.ratePerSecond === fail);
   const hint =
     failStep?.achievedRatePerSecond === null || failStep === undefined
       ? null
@@ -116,7 +142,8 @@ function chooseRate(steps: readonly SearchStep[], settings: CapacitySearchSettin
   }
 
   if (pass === null) {
-    if (fail <= floor) return { kind: "stop", reason: "no-passing-rate" };
+    if (fail <= floor)
+      return { kind: "stop", reason: settled === "generator" ? "generator" : "no-passing-rate" };
     const shrunk = Math.max(floor, Math.floor(fail / settings.growthFactor));
     if (hint !== null && hint >= floor && hint < shrunk && !tried.has(hint)) {
       return { kind: "step", ratePerSecond: hint, reason: "hint" };
@@ -125,7 +152,7 @@ function chooseRate(steps: readonly SearchStep[], settings: CapacitySearchSettin
   }
 
   if (fail - pass <= 1 || (fail - pass) / pass <= settings.precisionRatio) {
-    return { kind: "stop", reason: "precision" };
+    return { kind: "stop", reason: settled };
   }
   const edge = Math.ceil(pass * (1 + settings.precisionRatio));
   // A hint is only news when the failing step fell clearly behind its offer.
@@ -144,7 +171,7 @@ function chooseRate(steps: readonly SearchStep[], settings: CapacitySearchSettin
   }
   const middle = Math.round((pass + fail) / 2);
   if (middle <= pass || middle >= fail || tried.has(middle))
-    return { kind: "stop", reason: "precision" };
+    return { kind: "stop", reason: settled };
   return { kind: "step", ratePerSecond: middle, reason: "bisect" };
 }
 
@@ -168,11 +195,11 @@ export interface CapacityFinding {
   capacityRatePerSecond: number | null;
   /** Lowest rate at which the service failed, req/s. */
   firstFailingRatePerSecond: number | null;
-  /** Lowest rate at which k6 could not deliver, req/s. */
+  /** Lowest rate k6 could not deliver, when that ended the search, req/s. */
   generatorLimitRatePerSecond: number | null;
   /** True when the capacity is only a lower bound. */
   atLeast: boolean;
-  /** (first failing − capacity) / capacity: how tight the bracket is; null without both. */
+  /** (upper end − capacity) / capacity: how tight the bracket is; null without both. */
   bracketRatio: number | null;
   /** The throughput tier the capacity reaches (a lower bound when atLeast). */
   throughputTier: Tier | null;
@@ -186,27 +213,28 @@ export function summarizeCapacity(
   stopReason: StopReason,
   throughputBounds: TierBounds,
 ): CapacityFinding {
-  const { passRatePerSecond: pass, failRatePerSecond: fail } = findBracket(steps);
-  const generatorRates = steps
-    .filter((step) => step.outcome === "generator-limited")
-    .map((step) => step.ratePerSecond);
-  const generatorLimit = generatorRates.length > 0 ? Math.min(...generatorRates) : null;
+  const bracket = findBracket(steps);
+  const { passRatePerSecond: pass, failRatePerSecond: fail } = bracket;
   const tier = pass === null ? null : findTier(pass, throughputBounds);
   const base = {
     capacityRatePerSecond: pass,
     firstFailingRatePerSecond: fail,
-    generatorLimitRatePerSecond: generatorLimit,
-    bracketRatio: pass !== null && fail !== null ? (fail - pass) / pass : null,
+    generatorLimitRatePerSecond:
+      bracket.upperLimitedBy === "generator" ? bracket.upperRatePerSecond : null,
+    bracketRatio:
+      pass !== null && bracket.upperRatePerSecond !== null
+        ? (bracket.upperRatePerSecond - pass) / pass
+        : null,
     throughputTier: tier,
   };
-  if (generatorLimit !== null && (fail === null || generatorLimit < fail)) {
+  if (bracket.upperLimitedBy === "generator") {
     return {
       ...base,
       kind: "generator-limited",
       atLeast: true,
       statement:
         pass === null
-          ? `no result: the load generator could not offer ${generatorLimit} req/s (limited by the load generator)`
+          ? `no result: the load generator could not offer ${bracket.upperRatePerSecond} req/s (limited by the load generator)`
           : `at least ${pass} req/s (limited by the load generator)`,
     };
   }

@@ -22,6 +22,8 @@ export interface CapacityStepFigures {
   meanIterationMs: number | null;
   /** The most VUs the step allowed. */
   maxVUs: number;
+  /** The p95 bound the required tier sets, ms; null when the profile has no latency objective. */
+  latencyBoundMs: number | null;
   /** k6's own CPU use over the steady window, in cores; null when it could not be sampled. */
   k6CpuCores: number | null;
   /** Share of the whole machine's CPU time that was busy over the steady window; null when unknown. */
@@ -161,6 +163,17 @@ export function judgeCapacityStep(
   if (drops && vuDemand !== null && vuDemand < criteria.idleVuRatio * figures.maxVUs) {
     generator.push(
       `k6 dropped arrivals while only ~${round(vuDemand)} of its ${figures.maxVUs} VUs were needed (rate × mean iteration time): it could not start iterations on time`,
+    );
+  } else if (
+    drops &&
+    figures.latencyBoundMs !== null &&
+    figures.meanIterationMs !== null &&
+    figures.meanIterationMs < figures.latencyBoundMs
+  ) {
+    // Requests were answered within the bound on average, yet every VU was busy:
+    // the pool (the generator's resources) was too small for this rate.
+    generator.push(
+      `k6 ran out of its ${figures.maxVUs} VUs while requests took ${round(figures.meanIterationMs)} ms on average (bound ${figures.latencyBoundMs} ms): the generator's VU pool limited the rate`,
     );
   } else if (drops && hostSaturated && vuDemand !== null && vuDemand < figures.maxVUs) {
     // Responses alone did not keep every VU busy (that would be a slow

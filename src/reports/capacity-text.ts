@@ -20,8 +20,9 @@ function optional(value: number | null, format: (value: number) => string = form
 
 /** One row of the curve as cells, in CURVE_HEADERS order. */
 export function formatCurveRow(step: CapacityStep): string[] {
-  const outcome =
+  const judged =
     step.outcome === "fail" && step.limitedBy === "service" ? "fail (service)" : step.outcome;
+  const outcome = step.repeated ? `${judged}, run again` : judged;
   return [
     String(step.index),
     String(step.ratePerSecond),

@@ -141,26 +141,39 @@ describe("decideNextStep against a service of known capacity", () => {
     expect(result.statement).toBe("at least 1000 req/s (every rate up to the ceiling passed)");
   });
 
-  it("stops at the first generator-limited step and reports a lower bound", () => {
+  it("narrows the load generator's own limit and reports it as a lower bound", () => {
     const { steps, stop } = simulate({ capacity: 1e6, generatorLimit: 1500 });
     expect(stop).toBe("generator");
-    expect(steps.map((step) => step.outcome)).toEqual([
-      "pass",
-      "pass",
-      "pass",
-      "pass",
-      "generator-limited",
-    ]);
     const result = summarizeCapacity(steps, stop, THROUGHPUT);
     expect(result).toMatchObject({
       kind: "generator-limited",
       atLeast: true,
-      capacityRatePerSecond: 800,
       firstFailingRatePerSecond: null,
-      generatorLimitRatePerSecond: 1600,
-      throughputTier: "none",
+      throughputTier: "target",
     });
-    expect(result.statement).toBe("at least 800 req/s (limited by the load generator)");
+    // The model's generator delivers up to 1500 req/s: the bound is within the precision of it.
+    const bound = result.capacityRatePerSecond ?? 0;
+    expect(bound).toBeLessThanOrEqual(1500);
+    expect(bound).toBeGreaterThanOrEqual(1500 / (1 + SETTINGS.precisionRatio));
+    expect(result.generatorLimitRatePerSecond).toBeGreaterThan(1500);
+    expect(result.statement).toBe(`at least ${bound} req/s (limited by the load generator)`);
+    expect(steps.filter((step) => step.outcome === "fail")).toEqual([]);
+  });
+
+  it("a service failure below the generator's limit is a capacity, not a lower bound", () => {
+    const { steps, stop } = simulate({ capacity: 1200, generatorLimit: 1500 });
+    const result = summarizeCapacity(steps, stop, THROUGHPUT);
+    expect(result.kind).toBe("found");
+    expect(result.capacityRatePerSecond).toBeLessThanOrEqual(1200);
+  });
+
+  it("says so when k6 cannot deliver even the lowest rate", () => {
+    const { steps, stop } = simulate({ capacity: 1e6, generatorLimit: 10 });
+    expect(stop).toBe("generator");
+    const result = summarizeCapacity(steps, stop, THROUGHPUT);
+    expect(result.kind).toBe("generator-limited");
+    expect(result.capacityRatePerSecond).toBeNull();
+    expect(result.statement).toMatch(/^no result: the load generator could not offer \d+ req\/s/);
   });
 
   it("shrinks below the start rate and gives up at the floor", () => {

@@ -20,6 +20,7 @@ const HEALTHY: CapacityStepFigures = {
   p99Ms: 40,
   meanIterationMs: 21,
   maxVUs: 300,
+  latencyBoundMs: 500,
   k6CpuCores: 0.3,
   hostBusyRatio: 0.4,
   hostCores: 2,
@@ -150,6 +151,19 @@ describe("judgeCapacityStep", () => {
       objectives: HOLDING,
       outcome: "fail",
       limitedBy: "service",
+    },
+    {
+      name: "VU pool too small for the rate while responses were fast: the generator",
+      // 200/s × 0.3 s = 60 VUs on average, but a 50-VU pool: fast answers, no VUs.
+      figures: {
+        droppedIterations: 300,
+        meanIterationMs: 300,
+        maxVUs: 50,
+        completedIterations: 1700,
+      },
+      objectives: HOLDING,
+      outcome: "generator-limited",
+      limitedBy: "generator",
     },
     {
       name: "a few drops within the 1% tolerance",
