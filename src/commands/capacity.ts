@@ -170,10 +170,14 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
       const [report, first] = await runStep(next.reason);
       let step = first;
       // A failure while the machine had no idle CPU is run again before it counts.
+      const roomForRepeat =
+        budgetSeconds - (Date.now() - startMs) / 1000 >=
+        warmUpSeconds + steadySeconds + gracefulStopSeconds + overheadSeconds;
       if (
         report.kind === "judged" &&
         needsRepeat(report, plan.criteria) &&
-        interruptedBy === null
+        interruptedBy === null &&
+        roomForRepeat
       ) {
         first.repeated = true;
         steps.push(first);

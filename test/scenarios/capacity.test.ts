@@ -88,7 +88,7 @@ describe("capacity scenario options", () => {
     });
   });
 
-  it.each([
+  it.each<{ env: Record<string, string>; variable: string }>([
     { env: { RATE: "1.5" }, variable: "RATE" },
     { env: { RATE: "0" }, variable: "RATE" },
     { env: { CAPACITY_GRACEFUL_STOP: "soon" }, variable: "CAPACITY_GRACEFUL_STOP" },
