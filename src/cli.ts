@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { Outcome, ReportInput, RequiredTier } from "./core/types.js";
+import type { PrometheusFlags } from "./commands/prometheus-collector.js";
 import { isToolError } from "./errors.js";
 
 /** Exit codes: the contract CI systems read. */
@@ -90,19 +91,72 @@ targets
   .option("--order-delay-ms <ms>", "time from POST /orders to PAID", "200")
   .option("--rate-limit-rps <n>", "tokens per second per X-User-Id (0 = off)", "100")
   .option("--rate-limit-burst <n>", "token bucket size (default: the rate)")
-  .action(async (opts: Record<string, string | undefined>) => {
+  .option(
+    "--with-prometheus",
+    "also start a Prometheus on loopback scraping the service every second",
+  )
+  .action(async (opts: Record<string, string | boolean | undefined>) => {
     const { targetsStart } = await import("./commands/targets-start.js");
-    const started = await targetsStart({
-      port: opts.port,
-      host: opts.host,
-      adminPort: opts.adminPort,
-      orderDelayMs: opts.orderDelayMs,
-      rateLimitRps: opts.rateLimitRps,
-      ...(opts.faults ? { faults: opts.faults } : {}),
-      ...(opts.rateLimitBurst ? { rateLimitBurst: opts.rateLimitBurst } : {}),
-    });
-    await started.stopped;
+    const { openSidecars } = await import("./commands/stack.js");
+    const text = (key: string) => (typeof opts[key] === "string" ? opts[key] : undefined);
+    // DATABASE_URL set: the service stores its data in PostgreSQL.
+    const sidecars = await openSidecars({ withPrometheus: opts.withPrometheus === true });
+    try {
+      const started = await targetsStart({
+        port: text("port"),
+        host: text("host"),
+        adminPort: text("adminPort"),
+        orderDelayMs: text("orderDelayMs"),
+        rateLimitRps: text("rateLimitRps"),
+        ...(text("faults") ? { faults: text("faults") } : {}),
+        ...(text("rateLimitBurst") ? { rateLimitBurst: text("rateLimitBurst") } : {}),
+        ...(sidecars.storage ? { storage: sidecars.storage } : {}),
+      });
+      const prometheus = await sidecars.attachPrometheus(started.targets.url);
+      if (prometheus) {
+        process.stdout.write(
+          `  prometheus ${prometheus.url} (remote write ${prometheus.remoteWriteUrl})\n`,
+        );
+      }
+      await started.stopped;
+    } finally {
+      await sidecars.close();
+    }
   });
+
+function collectList(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function addPrometheusOptions(command: Command): Command {
+  return command
+    .option(
+      "--prometheus <url>",
+      "also judge server-side SLIs from this Prometheus (and remote-write k6 metrics to it on run)",
+    )
+    .option("--prometheus-selector <matchers>", 'label matchers for every query, e.g. job="api"')
+    .option("--prometheus-timeout-ms <ms>", "timeout per query", parsePositive)
+    .option(
+      "--prometheus-header <Name: value>",
+      "extra header (repeatable; not Authorization)",
+      collectList,
+      [],
+    )
+    .option("--prometheus-bearer-token-env <VAR>", "bearer token from this environment variable")
+    .option("--prometheus-bearer-token-file <file>", "bearer token from this file")
+    .option("--prometheus-basic-user <user>", "basic auth user")
+    .option(
+      "--prometheus-basic-password-env <VAR>",
+      "basic auth password from this environment variable",
+    )
+    .option("--prometheus-basic-password-file <file>", "basic auth password from this file")
+    .option("--cpu-cores <n>", "cores the service may use (CPU objective)", parsePositive)
+    .option(
+      "--memory-limit-bytes <n>",
+      "memory limit of the service (memory objective)",
+      parsePositive,
+    );
+}
 
 function addVerdictOptions(command: Command): Command {
   return command
@@ -131,38 +185,43 @@ interface VerdictFlags {
   format: StdoutFormat;
 }
 
-addVerdictOptions(
-  program
-    .command("run")
-    .description("run a scenario with k6 against a target, judge it and write reports/<run-id>/")
-    .argument("<scenario>", "scenario name (see `slogate scenarios`)")
-    .requiredOption("--target <url>", "base URL of the service under test")
-    .option("--rate <n>", "steady iterations per second", parsePositive)
-    .option(
-      "--time-scale <factor>",
-      "multiply every scenario duration (0.05 for a short CI run)",
-      parsePositive,
-    )
-    .option(
-      "-e, --env <KEY=VALUE>",
-      "more environment for the scenario (repeatable)",
-      collectEnv,
-      {},
-    )
-    .option("--reports-dir <dir>", "where <run-id>/ is written", "reports"),
+addPrometheusOptions(
+  addVerdictOptions(
+    program
+      .command("run")
+      .description("run a scenario with k6 against a target, judge it and write reports/<run-id>/")
+      .argument("<scenario>", "scenario name (see `slogate scenarios`)")
+      .requiredOption("--target <url>", "base URL of the service under test")
+      .option("--rate <n>", "steady iterations per second", parsePositive)
+      .option(
+        "--time-scale <factor>",
+        "multiply every scenario duration (0.05 for a short CI run)",
+        parsePositive,
+      )
+      .option(
+        "-e, --env <KEY=VALUE>",
+        "more environment for the scenario (repeatable)",
+        collectEnv,
+        {},
+      )
+      .option("--reports-dir <dir>", "where <run-id>/ is written", "reports"),
+  ),
 ).action(
   async (
     scenario: string,
-    opts: VerdictFlags & {
-      target: string;
-      rate?: number;
-      timeScale?: number;
-      env: Record<string, string>;
-      reportsDir: string;
-    },
+    opts: VerdictFlags &
+      PrometheusFlags & {
+        target: string;
+        rate?: number;
+        timeScale?: number;
+        env: Record<string, string>;
+        reportsDir: string;
+      },
   ) => {
     const { run } = await import("./commands/run.js");
     const { parseWindowOption } = await import("./commands/check.js");
+    const { prometheusOptionsFromFlags } = await import("./commands/prometheus-collector.js");
+    const prometheus = prometheusOptionsFromFlags(opts);
     const result = await run({
       scenario,
       target: opts.target,
@@ -175,6 +234,7 @@ addVerdictOptions(
       ...(opts.window ? { window: parseWindowOption(opts.window) } : {}),
       ...(opts.rate !== undefined ? { ratePerSecond: opts.rate } : {}),
       ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+      ...(prometheus ? { prometheus } : {}),
     });
     process.stderr.write(
       `slogate: k6 ${result.k6.exit.code} (${result.k6.exit.name}); reports in ${result.dir}\n`,
@@ -183,33 +243,46 @@ addVerdictOptions(
   },
 );
 
-addVerdictOptions(
-  program
-    .command("check")
-    .description(
-      "judge k6 results produced elsewhere (NDJSON from --out json, plain or .gz, or a summary JSON)",
-    )
-    .requiredOption(
-      "--k6 <files...>",
-      "k6 result files; several NDJSON files (distributed runners) merge",
-    )
-    .option("--k6-exit-code <code>", "k6's exit code, if known (99 = its thresholds crossed)")
-    .option("--out <dir>", "also write every report format into this directory"),
-).action(async (opts: VerdictFlags & { k6: string[]; k6ExitCode?: string; out?: string }) => {
-  const { check, parseWindowOption } = await import("./commands/check.js");
-  const report = await check({
-    k6Paths: opts.k6,
-    profile: opts.profile,
-    ...(opts.require ? { require: opts.require } : {}),
-    ...(opts.window ? { window: parseWindowOption(opts.window) } : {}),
-    ...(opts.k6ExitCode !== undefined ? { k6ExitCode: Number(opts.k6ExitCode) } : {}),
-  });
-  if (opts.out) {
-    const { writeReports } = await import("./reports/index.js");
-    await writeReports(opts.out, report);
-  }
-  await emitVerdict(report, opts.format);
-});
+addPrometheusOptions(
+  addVerdictOptions(
+    program
+      .command("check")
+      .description(
+        "judge k6 results produced elsewhere (NDJSON from --out json, plain or .gz, or a summary JSON)",
+      )
+      .requiredOption(
+        "--k6 <files...>",
+        "k6 result files; several NDJSON files (distributed runners) merge",
+      )
+      .option("--k6-exit-code <code>", "k6's exit code, if known (99 = its thresholds crossed)")
+      .option("--out <dir>", "also write every report format into this directory"),
+  ),
+).action(
+  async (
+    opts: VerdictFlags & PrometheusFlags & { k6: string[]; k6ExitCode?: string; out?: string },
+  ) => {
+    const { check, parseWindowOption } = await import("./commands/check.js");
+    const { createPrometheusCollector, prometheusOptionsFromFlags } =
+      await import("./commands/prometheus-collector.js");
+    const { loadProfile } = await import("./sources/load-profile.js");
+    const prometheus = prometheusOptionsFromFlags(opts);
+    const report = await check({
+      k6Paths: opts.k6,
+      profile: opts.profile,
+      ...(opts.require ? { require: opts.require } : {}),
+      ...(opts.window ? { window: parseWindowOption(opts.window) } : {}),
+      ...(opts.k6ExitCode !== undefined ? { k6ExitCode: Number(opts.k6ExitCode) } : {}),
+      ...(prometheus
+        ? { prometheus: createPrometheusCollector(loadProfile(opts.profile).profile, prometheus) }
+        : {}),
+    });
+    if (opts.out) {
+      const { writeReports } = await import("./reports/index.js");
+      await writeReports(opts.out, report);
+    }
+    await emitVerdict(report, opts.format);
+  },
+);
 
 program
   .command("demo")
@@ -219,29 +292,41 @@ program
   .option("--rate <n>", "steady iterations per second of the load test", parsePositive, 50)
   .option("--time-scale <factor>", "scale of the 2m/5m/2m load shape", parsePositive, 0.1)
   .addOption(new Option("--require <tier>", "tier required to pass").choices(TIER_CHOICES))
-  .action(async (opts: { rate: number; timeScale: number; require?: RequiredTier }) => {
-    const { demo } = await import("./commands/demo.js");
-    const { renderReport } = await import("./reports/index.js");
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    const result = await demo({
-      ratePerSecond: opts.rate,
-      timeScale: opts.timeScale,
-      onStep: (line) => void process.stdout.write(`\n== ${line}\n`),
-      onK6Output: (chunk) => void process.stderr.write(chunk),
-      ...(opts.require ? { require: opts.require } : {}),
-    });
-    for (const [name, step] of [
-      ["smoke", result.smoke],
-      ["load", result.load],
-    ] as const) {
-      process.stdout.write(
-        `\n== ${name}: ${step.report.verdict.verdict} (k6 ${step.k6.exit.code} ${step.k6.exit.name})\n`,
-      );
-      process.stdout.write(renderReport("text", step.report, { color }));
-      process.stdout.write(`reports: ${step.dir} (open ${step.files.html ?? "report.html"})\n`);
-    }
-    process.exitCode = EXIT[result.load.report.verdict.verdict];
-  });
+  .option(
+    "--with-prometheus",
+    "also run Prometheus and judge server-side SLIs (db p95, CPU, memory)",
+  )
+  .action(
+    async (opts: {
+      rate: number;
+      timeScale: number;
+      require?: RequiredTier;
+      withPrometheus?: boolean;
+    }) => {
+      const { demo } = await import("./commands/demo.js");
+      const { renderReport } = await import("./reports/index.js");
+      const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+      const result = await demo({
+        ratePerSecond: opts.rate,
+        timeScale: opts.timeScale,
+        withPrometheus: opts.withPrometheus === true,
+        onStep: (line) => void process.stdout.write(`\n== ${line}\n`),
+        onK6Output: (chunk) => void process.stderr.write(chunk),
+        ...(opts.require ? { require: opts.require } : {}),
+      });
+      for (const [name, step] of [
+        ["smoke", result.smoke],
+        ["load", result.load],
+      ] as const) {
+        process.stdout.write(
+          `\n== ${name}: ${step.report.verdict.verdict} (k6 ${step.k6.exit.code} ${step.k6.exit.name})\n`,
+        );
+        process.stdout.write(renderReport("text", step.report, { color }));
+        process.stdout.write(`reports: ${step.dir} (open ${step.files.html ?? "report.html"})\n`);
+      }
+      process.exitCode = EXIT[result.load.report.verdict.verdict];
+    },
+  );
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isToolError(error)) {

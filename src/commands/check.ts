@@ -1,6 +1,7 @@
 import type { PointSelection } from "../core/evidence.js";
 import { evaluateEvidence } from "../core/evaluate.js";
 import type { ExternalMeasurement } from "../core/measurement.js";
+import type { PrometheusCollector } from "./prometheus-collector.js";
 import type { ReportInput, RequiredTier } from "../core/types.js";
 import { ConfigError } from "../errors.js";
 import { describeK6Exit } from "../k6/exit-codes.js";
@@ -29,8 +30,12 @@ export interface CheckOptions {
   now?: () => Date;
   /** Where profiles and tiers.yaml live; the project's thresholds/ by default. */
   thresholdsDir?: string;
-  /** Measurements of the profile's source:prometheus objectives (src/sources/prometheus). */
-  prometheus?: readonly ExternalMeasurement[];
+  /**
+   * The profile's source:prometheus objectives: measurements already made, or
+   * a collector that check() calls with the window it judged and k6's view of
+   * it (see createPrometheusCollector).
+   */
+  prometheus?: readonly ExternalMeasurement[] | PrometheusCollector;
 }
 
 const WINDOW_HELP = "steady, all, or <from>..<to> with ISO times, Unix ms, now or -<n>(s|m|h)";
@@ -100,17 +105,47 @@ export async function check(options: CheckOptions): Promise<ReportInput> {
   const evidence = await readK6Evidence(options.k6Paths, { selection, trackMetrics });
   const exitCode = options.k6ExitCode ?? null;
   const exit = exitCode === null ? null : describeK6Exit(exitCode, null);
-  return evaluateEvidence({
-    profile,
-    evidence,
-    ...(options.require ? { requiredTier: options.require } : {}),
-    ...(options.window && options.window.kind !== "range" ? { window: options.window.kind } : {}),
-    k6: {
-      version: options.k6Version ?? null,
-      exitCode,
-      exitEvidence: exit?.evidence ?? null,
-      exitDescription: exit?.description ?? null,
+  const judge = (external: readonly ExternalMeasurement[] | undefined): ReportInput =>
+    evaluateEvidence({
+      profile,
+      evidence,
+      ...(options.require ? { requiredTier: options.require } : {}),
+      ...(options.window && options.window.kind !== "range" ? { window: options.window.kind } : {}),
+      k6: {
+        version: options.k6Version ?? null,
+        exitCode,
+        exitEvidence: exit?.evidence ?? null,
+        exitDescription: exit?.description ?? null,
+      },
+      ...(external ? { external } : {}),
+    });
+  if (typeof options.prometheus !== "function") return judge(options.prometheus);
+
+  // Evaluation is pure and cheap: judge once to learn the window and k6's
+  // figures, ask Prometheus about that same window, then judge with both.
+  const clientOnly = judge(undefined);
+  const { from, to } = clientOnly.verdict.window;
+  const [fromMs, toMs] = [Date.parse(from), Date.parse(to)];
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) {
+    // A summary has no timestamps: there is no window to ask Prometheus about.
+    clientOnly.verdict.findings.push({
+      severity: "warning",
+      code: "PROMETHEUS_NO_WINDOW",
+      message: "the k6 evidence has no time window (a summary file), so Prometheus was not queried",
+    });
+    return clientOnly;
+  }
+  const k6Objective = (id: string) =>
+    clientOnly.verdict.objectives.find((o) => o.id === id && o.source === "k6");
+  const collected = await options.prometheus({
+    fromMs,
+    toMs,
+    client: {
+      requests: k6Objective("error_rate")?.samples ?? 0,
+      p95Ms: k6Objective("latency_p95")?.value ?? null,
     },
-    ...(options.prometheus ? { external: options.prometheus } : {}),
   });
+  const both = judge(collected.measurements);
+  both.verdict.findings.push(...collected.findings);
+  return both;
 }

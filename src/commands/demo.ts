@@ -1,6 +1,7 @@
 import type { RequiredTier } from "../core/types.js";
 import { startTargets } from "../targets/index.js";
 import { run, type RunResult } from "./run.js";
+import { openSidecars } from "./stack.js";
 
 export interface DemoOptions {
   /** Steady iterations per second of the load scenario. */
@@ -9,6 +10,8 @@ export interface DemoOptions {
   timeScale?: number;
   require?: RequiredTier;
   reportsDir?: string;
+  /** Also start Prometheus and judge the server-side SLIs (db p95, CPU, memory). */
+  withPrometheus?: boolean;
   onK6Output?: (chunk: string) => void;
   /** Told when each step starts, for the terminal. */
   onStep?: (line: string) => void;
@@ -27,15 +30,28 @@ export interface DemoResult {
  */
 export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
   const step = options.onStep ?? (() => {});
-  const targets = await startTargets({ port: 0 });
-  step(`reference services on ${targets.url} (admin ${targets.adminUrl})`);
+  // DATABASE_URL set: the service keeps its data in PostgreSQL.
+  const sidecars = await openSidecars({ withPrometheus: options.withPrometheus === true });
+  const targets = await startTargets({
+    port: 0,
+    ...(sidecars.storage ? { storage: sidecars.storage } : {}),
+  });
+  step(
+    `reference services on ${targets.url} (admin ${targets.adminUrl}; ${sidecars.storage ? "PostgreSQL" : "in-memory"} store)`,
+  );
   try {
+    const prometheus = await sidecars.attachPrometheus(targets.url);
+    if (prometheus) step(`Prometheus on ${prometheus.url}, scraping the service every second`);
     const common = {
       target: targets.url,
       profile: "users-api",
       ...(options.require ? { require: options.require } : {}),
       ...(options.reportsDir ? { reportsDir: options.reportsDir } : {}),
       ...(options.onK6Output ? { onK6Output: options.onK6Output } : {}),
+      // The reference service is one Node.js process: one core, and it is sized for 512 MiB.
+      ...(prometheus
+        ? { prometheus: { url: prometheus.url, cpuCores: 1, memoryLimitBytes: 512 * 1024 * 1024 } }
+        : {}),
     };
     step("smoke: every endpoint once");
     const smoke = await run({ ...common, scenario: "smoke", window: { kind: "all" } });
@@ -49,5 +65,6 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
     return { targetUrl: targets.url, smoke, load };
   } finally {
     await targets.close();
+    await sidecars.close();
   }
 }

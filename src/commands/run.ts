@@ -10,7 +10,9 @@ import { ensureK6 } from "../k6/provision.js";
 import { runK6, type RunK6Result } from "../k6/run-k6.js";
 import { writeReports } from "../reports/write-reports.js";
 import { loadProfile } from "../sources/load-profile.js";
+import { buildK6RemoteWriteArgs, buildK6RemoteWriteEnv } from "../prometheus/k6-remote-write.js";
 import { check, type CheckOptions } from "./check.js";
+import { createPrometheusCollector, type PrometheusOptions } from "./prometheus-collector.js";
 import { createRunId } from "./run-id.js";
 
 export interface RunOptions {
@@ -26,6 +28,11 @@ export interface RunOptions {
   timeScale?: number;
   /** More `__ENV` for the scenario. */
   env?: Record<string, string>;
+  /**
+   * Prometheus to judge server-side SLIs from (db p95, CPU, memory, and the
+   * cross-checks); k6 also remote-writes its metrics there, tagged testid=<run-id>.
+   */
+  prometheus?: PrometheusOptions;
   /** Where `<run-id>/` goes; `./reports` by default. */
   reportsDir?: string;
   /** k6's console output as it comes (progress); nothing by default. */
@@ -64,6 +71,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const now = options.now ?? (() => new Date());
   const profileName = options.profile ?? "users-api";
   const { profile } = loadProfile(profileName);
+  // Fail on bad Prometheus settings (selector, credentials) before any load is sent.
+  const collector = options.prometheus
+    ? createPrometheusCollector(profile, options.prometheus)
+    : undefined;
   const requiredTier = options.require ?? profile.requiredTier;
   const bundle = await bundleScenario(options.scenario);
   await checkTargetReachable(options.target);
@@ -86,11 +97,22 @@ export async function run(options: RunOptions): Promise<RunResult> {
   };
   writeFileSync(path.join(dir, "run.json"), `${JSON.stringify(runInfo, null, 2)}\n`);
 
+  const remoteWrite = options.prometheus
+    ? {
+        remoteWriteUrl: new URL("api/v1/write", `${options.prometheus.url.replace(/\/+$/, "")}/`)
+          .href,
+        testId: runId,
+      }
+    : null;
   const result = await runK6({
     k6,
     scriptPath: bundle.scriptPath,
     outDir: dir,
-    env: scenarioEnv(options, thresholds),
+    env: {
+      ...scenarioEnv(options, thresholds),
+      ...(remoteWrite ? buildK6RemoteWriteEnv(remoteWrite) : {}),
+    },
+    ...(remoteWrite ? { extraArgs: buildK6RemoteWriteArgs(remoteWrite) } : {}),
     ...(options.onK6Output ? { onOutput: options.onK6Output } : {}),
   });
   const exitInfo = {
@@ -115,6 +137,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ...(options.window ? { window: options.window } : {}),
     k6ExitCode: result.exit.code,
     k6Version: k6.version,
+    ...(collector ? { prometheus: collector } : {}),
   });
   const withRun: ReportInput = {
     ...report,

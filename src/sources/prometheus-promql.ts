@@ -41,6 +41,8 @@ export interface PrometheusSliSettings {
   errorStatusRegex: string;
   /** Routes left out of request SLIs, as a PromQL regex: the scraper's own /metrics calls are not load. */
   excludeRoutesRegex: string;
+  /** Only these routes count in request SLIs (a profile's scope), as a PromQL regex; unset: all. */
+  includeRoutesRegex?: string;
   /** 0.95 for p95. */
   quantile: number;
   /** Cores the service may use; CPU is reported as a fraction of it. Unset: CPU is inconclusive. */
@@ -168,10 +170,14 @@ export function buildSliQueries(
   const notExcluded = settings.excludeRoutesRegex
     ? `${route}!~"${escapeRegexLiteral(settings.excludeRoutesRegex)}"`
     : "";
-  const requestSel = buildSelector(settings.selector, notExcluded);
+  const included = settings.includeRoutesRegex
+    ? `${route}=~"${escapeRegexLiteral(settings.includeRoutesRegex)}"`
+    : "";
+  const requestSel = buildSelector(settings.selector, notExcluded, included);
   const errorSel = buildSelector(
     settings.selector,
     notExcluded,
+    included,
     `${labels.status}=~"${escapeRegexLiteral(settings.errorStatusRegex)}"`,
   );
   const plainSel = buildSelector(settings.selector);
