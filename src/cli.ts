@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { Outcome, ReportInput, RequiredTier } from "./core/types.js";
 import type { PrometheusFlags } from "./commands/prometheus-collector.js";
+import { registerIntegrationCommands } from "./cli-integrations.js";
 import { isToolError } from "./errors.js";
 
 /** Exit codes: the contract CI systems read. */
@@ -327,6 +328,8 @@ program
       process.exitCode = EXIT[result.load.report.verdict.verdict];
     },
   );
+
+registerIntegrationCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isToolError(error)) {
