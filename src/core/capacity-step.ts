@@ -104,12 +104,7 @@ export function judgeCapacityStep(
   // Completions spread over at least the planned phase: bursts after a stall
   // must not make a short window look fast.
   const achievedSeconds = Math.max(figures.windowSeconds, figures.steadySeconds);
-  const achieved =
-    achievedSeconds > 0 && figures.completedIterations > 0
-      ? figures.completedIterations / achievedSeconds
-      : figures.completedIterations === 0
-        ? 0
-        : null;
+  const achieved = achievedSeconds > 0 ? figures.completedIterations / achievedSeconds : null;
   const vuDemand =
     figures.meanIterationMs === null ? null : (offered * figures.meanIterationMs) / 1000;
 
