@@ -10,6 +10,7 @@ const only = process.argv[2];
 const benches = [
   ["targets", "targets-wrk.mjs"],
   ["ndjson", "ndjson-eval.mjs"],
+  ["capacity", "capacity.mjs"],
 ].filter(([name]) => !only || name === only);
 
 const setup = spawnSync(
