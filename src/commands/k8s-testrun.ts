@@ -167,7 +167,13 @@ export async function k8sTestRun(options: K8sTestRunOptions): Promise<K8sTestRun
     },
     {
       manifest: testRun,
-      comment: `k6-operator TestRun: ${String((testRun.spec as { parallelism: number }).parallelism)} runners, testid ${testId}.\nEach runner's NDJSON (--out json) merges exactly with \`slogate check\`.`,
+      comment: [
+        `k6-operator TestRun: ${String((testRun.spec as { parallelism: number }).parallelism)} runners, testid ${testId}.`,
+        options.prometheusRemoteWriteUrl === undefined
+          ? "No metrics output: add --prometheus-rw-url, or collect each runner's --out json NDJSON for `slogate check`."
+          : "Runners push to Prometheus (remote write) tagged testid; per-runner NDJSON would merge exactly with `slogate check`.",
+        "Each runner evaluates the profile's thresholds on its own share of the load only.",
+      ].join("\n"),
     },
   ]);
   let file: string | null = null;
