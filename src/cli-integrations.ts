@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
+import type { CapacityStep } from "./core/capacity-result.js";
 
 /**
  * Commander wiring for the generators and hooks that other systems consume:
@@ -74,7 +75,80 @@ interface ArgoFlags {
   activeDeadline?: number;
 }
 
+/** Capacity outcomes that are an answer (exit 0), none (1), or no evidence (2). */
+const CAPACITY_EXIT: Record<string, number> = {
+  found: 0,
+  "generator-limited": 0,
+  "ceiling-reached": 0,
+  "lower-bound": 0,
+  "no-passing-rate": 1,
+  "no-result": 2,
+};
+
 export function registerIntegrationCommands(program: Command): void {
+  program
+    .command("capacity")
+    .description(
+      "search the highest arrival rate at which the profile's latency and error tiers still hold",
+    )
+    .requiredOption("--target <url>", "base URL of the service under test")
+    .option(
+      "--profile <name|file>",
+      "SLO profile (its latency and error objectives decide each step)",
+      "products-api",
+    )
+    .addOption(
+      new Option("--require <tier>", "tier each step must reach (default: the profile's)").choices(
+        TIER_CHOICES,
+      ),
+    )
+    .option("--scenario <name>", "scenario with one request per iteration", "capacity")
+    .option("--start-rate <n>", "first step, req/s", parsePositive)
+    .option("--max-rate <n>", "ceiling: never offer more, req/s", parsePositive)
+    .option("--precision <ratio>", "stop when the bracket is this tight (0.05 = 5%)", parsePositive)
+    .option("--growth <factor>", "rate multiplier while steps pass", parsePositive)
+    .option("--budget <seconds>", "time budget for the whole search", parsePositive)
+    .option("--warmup <seconds>", "warm-up per step, not judged", parsePositive)
+    .option("--step <seconds>", "judged seconds per step", parsePositive)
+    .option("--max-steps <n>", "most steps", parsePositive)
+    .option("--max-vus <n>", "most VUs k6 may use", parsePositive)
+    .option("--reports-dir <dir>", "where <run-id>/ is written", "reports")
+    .option(
+      "-e, --env <KEY=VALUE>",
+      "more environment for the scenario (repeatable)",
+      collectEnv,
+      {},
+    )
+    .action(async (flags: Record<string, unknown>) => {
+      const { capacity } = await import("./commands/capacity.js");
+      const { startRate, maxRate, growth, budget, warmup, step, ...rest } = flags;
+      const result = await capacity(
+        defined({
+          ...rest,
+          startRatePerSecond: startRate,
+          maxRatePerSecond: maxRate,
+          growthFactor: growth,
+          budgetSeconds: budget,
+          warmUpSeconds: warmup,
+          steadySeconds: step,
+          onStep: (done: CapacityStep) => {
+            const achieved =
+              done.achievedRatePerSecond === null ? "n/a" : done.achievedRatePerSecond.toFixed(1);
+            const by = done.limitedBy ? ` (limited by the ${done.limitedBy})` : "";
+            process.stderr.write(
+              `step ${done.index}: ${done.ratePerSecond} req/s offered, ${achieved} achieved: ${done.outcome}${by}\n`,
+            );
+          },
+        }) as unknown as Parameters<typeof capacity>[0],
+      );
+      const { renderCapacityText } = await import("./reports/capacity-text.js");
+      process.stdout.write(renderCapacityText(result.result));
+      process.stdout.write(`reports: ${result.dir}\n`);
+      // Interrupted: the finished steps are reported above; exit as a shell does for SIGINT.
+      process.exitCode =
+        result.result.stoppedBy === "interrupted" ? 130 : (CAPACITY_EXIT[result.result.kind] ?? 3);
+    });
+
   program
     .command("argo")
     .description(
