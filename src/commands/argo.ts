@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { RequiredTier } from "../core/types.js";
 import { ConfigError, InternalError } from "../errors.js";
@@ -15,7 +15,7 @@ import {
 } from "../integrations/argo-common.js";
 import { CANARY_URL_ARG, generateJobTemplate } from "../integrations/argo-job.js";
 import { generateWebTemplate, TOKEN_ARG } from "../integrations/argo-web.js";
-import { loadArgoValidators, SHARED_SCHEMAS_DIR } from "../integrations/crd-validate.js";
+import { loadArgoValidators, SCHEMAS_DIR } from "../integrations/crd-validate.js";
 import { renderManifests } from "../integrations/manifest-yaml.js";
 import type { SkippedObjective } from "../integrations/server-slis.js";
 import { loadProfile } from "../sources/load-profile.js";
@@ -60,7 +60,7 @@ export interface ArgoOptions {
   activeDeadlineSeconds?: number;
   /** Write the YAML here instead of only returning it. */
   out?: string;
-  /** Where the CRDs are; validation is skipped when they are not there. */
+  /** Where the CRDs are; the project's schemas/ by default. */
   schemasDir?: string;
 }
 
@@ -70,8 +70,6 @@ export interface ArgoResult {
   skipped: SkippedObjective[];
   /** The file written, or null. */
   file: string | null;
-  /** Whether the manifest was checked against the Argo Rollouts CRD (it is refused otherwise). */
-  validated: boolean;
 }
 
 function resolveLabels(options: ArgoOptions): ArgoSelectorLabels {
@@ -212,18 +210,15 @@ export function argo(options: ArgoOptions): ArgoResult {
       });
       break;
   }
-  const schemasDir = options.schemasDir ?? SHARED_SCHEMAS_DIR;
-  const validated = existsSync(
-    path.join(schemasDir, "argo-rollouts-v1.9.1-analysis-template-crd.yaml"),
+  // The CRDs ship in schemas/: a template that does not validate is never printed.
+  const problems = loadArgoValidators(options.schemasDir ?? SCHEMAS_DIR)[kind].validate(
+    result.manifest,
   );
-  if (validated) {
-    const problems = loadArgoValidators(schemasDir)[kind].validate(result.manifest);
-    if (problems.length > 0) {
-      throw new InternalError(
-        "ARGO_TEMPLATE_INVALID",
-        `the generated ${kind} does not validate against the Argo Rollouts CRD: ${problems.join("; ")}`,
-      );
-    }
+  if (problems.length > 0) {
+    throw new InternalError(
+      "ARGO_TEMPLATE_INVALID",
+      `the generated ${kind} does not validate against the Argo Rollouts CRD: ${problems.join("; ")}`,
+    );
   }
   const yaml = renderManifests([
     { manifest: result.manifest, comment: describe(result, options, labels) },
@@ -234,5 +229,5 @@ export function argo(options: ArgoOptions): ArgoResult {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, yaml);
   }
-  return { yaml, manifest: result.manifest, skipped: result.skipped, file, validated };
+  return { yaml, manifest: result.manifest, skipped: result.skipped, file };
 }

@@ -7,7 +7,7 @@ import type { RequiredTier } from "../core/types.js";
 import { ConfigError } from "../errors.js";
 import {
   loadCrdValidator,
-  SHARED_SCHEMAS_DIR,
+  SCHEMAS_DIR,
   type CrdValidator,
 } from "../integrations/crd-validate.js";
 import {
@@ -74,7 +74,7 @@ export interface K8sTestRunResult {
 const validators = new Map<string, CrdValidator>();
 
 /** The TestRun CRD's validator (compiling the 6000-line schema takes a while: once per process). */
-export function loadTestRunValidator(schemasDir: string = SHARED_SCHEMAS_DIR): CrdValidator {
+export function loadTestRunValidator(schemasDir: string = SCHEMAS_DIR): CrdValidator {
   const file = path.resolve(schemasDir, K6_OPERATOR_CRD_FILE);
   let validator = validators.get(file);
   if (validator === undefined) {

@@ -7,10 +7,8 @@ import { ConfigError } from "../errors.js";
 
 type Schema = Record<string, unknown>;
 
-/** /work/shared/schemas beside the repository (CI clones main with shared/ next to it). */
-export const SHARED_SCHEMAS_DIR = fileURLToPath(
-  new URL("../../../shared/schemas", import.meta.url),
-);
+/** The CRDs shipped in the project's schemas/ (two levels above src/integrations and dist/integrations). */
+export const SCHEMAS_DIR = fileURLToPath(new URL("../../schemas", import.meta.url));
 
 export interface CrdValidator {
   group: string;
@@ -274,7 +272,7 @@ type ArgoValidators = Record<"AnalysisTemplate" | "ClusterAnalysisTemplate", Crd
 const compiledArgo = new Map<string, ArgoValidators>();
 
 /** The Argo Rollouts CRDs in a schemas directory, by kind. */
-export function loadArgoValidators(dir: string = SHARED_SCHEMAS_DIR): ArgoValidators {
+export function loadArgoValidators(dir: string = SCHEMAS_DIR): ArgoValidators {
   const key = path.resolve(dir);
   const cached = compiledArgo.get(key);
   if (cached) return cached;
