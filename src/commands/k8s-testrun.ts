@@ -5,11 +5,7 @@ import path from "node:path";
 import { buildK6Thresholds } from "../core/k6-thresholds.js";
 import type { RequiredTier } from "../core/types.js";
 import { ConfigError } from "../errors.js";
-import {
-  loadCrdValidator,
-  SCHEMAS_DIR,
-  type CrdValidator,
-} from "../integrations/crd-validate.js";
+import { loadCrdValidator, SCHEMAS_DIR, type CrdValidator } from "../integrations/crd-validate.js";
 import {
   buildK6TestRun,
   K6_OPERATOR_CRD_FILE,
