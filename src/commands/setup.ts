@@ -1,6 +1,7 @@
-import { existsSync, readdirSync } from "node:fs";
 import { ensureK6, type K6Binary } from "../k6/provision.js";
-import { ensureAptPackages, whichBinary, type AptNeed } from "../system/apt.js";
+import { findPostgres } from "../postgres/provision.js";
+import { findPrometheus } from "../prometheus/provision.js";
+import { ensureAptPackages, type AptNeed } from "../system/apt.js";
 
 export type SetupPurpose = "run" | "tests" | "bench";
 
@@ -13,26 +14,15 @@ export interface SetupResult {
   installedPackages: string[];
 }
 
-/** PostgreSQL's server binaries live outside PATH on Debian (/usr/lib/postgresql/<v>/bin). */
-function hasPostgresServer(): boolean {
-  if (whichBinary("initdb")) return true;
-  const root = "/usr/lib/postgresql";
-  if (!existsSync(root)) return false;
-  return readdirSync(root).some((version) => existsSync(`${root}/${version}/bin/initdb`));
-}
-
 const PROMETHEUS: AptNeed[] = [
-  {
-    binary: "prometheus",
-    packageName: "prometheus",
-    // PROMETHEUS_BINARY overrides the package, as it does for every run.
-    isPresent: () => Boolean(process.env.PROMETHEUS_BINARY) || whichBinary("prometheus") !== null,
-  },
+  // PROMETHEUS_BINARY overrides the package, as it does for every run.
+  { binary: "prometheus", packageName: "prometheus", isPresent: () => findPrometheus() !== null },
   { binary: "promtool", packageName: "prometheus" },
 ];
 const TEST_NEEDS: AptNeed[] = [
   ...PROMETHEUS,
-  { binary: "initdb", packageName: "postgresql", isPresent: hasPostgresServer },
+  // Debian keeps the server outside PATH (/usr/lib/postgresql/<v>/bin); POSTGRES_BINDIR overrides.
+  { binary: "initdb", packageName: "postgresql", isPresent: () => findPostgres() !== null },
   { binary: "chromium", packageName: "chromium" },
 ];
 const BENCH_NEEDS: AptNeed[] = [{ binary: "wrk", packageName: "wrk" }];

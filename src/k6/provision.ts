@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DependencyError } from "../errors.js";
+import { whichBinary } from "../system/apt.js";
 
 /** The project's root: two levels above this file in both `src/k6/` and `dist/k6/`. */
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -50,15 +51,6 @@ export function probeK6Version(binary: string): string | null {
   return /^\S*k6\S*\s+(v\d+\.\d+\.\d+[^\s(]*)/m.exec(result.stdout)?.[1] ?? null;
 }
 
-function findOnPath(name: string, env: NodeJS.ProcessEnv): string | null {
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
-}
-
 /**
  * Finds the k6 to run, building the pinned version from its Go module when
  * there is none. Order: `K6_BINARY`, a `k6` on PATH of the pinned major, the
@@ -88,7 +80,7 @@ export async function ensureK6(options: EnsureK6Options = {}): Promise<K6Binary>
     return { path: fromEnv, version, source: "K6_BINARY" };
   }
 
-  const onPath = findOnPath("k6", env);
+  const onPath = whichBinary("k6", env);
   if (onPath) {
     const version = probeK6Version(onPath);
     if (version && majorOf(version) === majorOf(pinned)) {
@@ -121,7 +113,7 @@ async function buildK6(
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
 ): Promise<void> {
-  const go = findOnPath("go", env);
+  const go = whichBinary("go", env);
   if (!go) {
     throw new DependencyError(
       "K6_NO_GO",

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { accessSync, constants, readdirSync } from "node:fs";
 import path from "node:path";
 import { DependencyError } from "../errors.js";
-import { whichBinary } from "../system/apt.js";
+import { aptInstall, canAptInstall, whichBinary } from "../system/apt.js";
 
 /** Where Debian's `postgresql-NN` packages put the server binaries (not on PATH). */
 export const DEBIAN_POSTGRES_LIB = "/usr/lib/postgresql";
@@ -91,30 +91,13 @@ export function ensurePostgres(options: EnsurePostgresOptions = {}): PostgresBin
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const found = findPostgres(env);
   if (found) return found;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (!options.install || !isRoot || !whichBinary("apt-get", env)) {
+  if (!options.install || !canAptInstall(env)) {
     throw new DependencyError(
       "POSTGRES_MISSING",
       "PostgreSQL is not installed: run 'sudo apt-get install -y postgresql' (Debian/Ubuntu), or set POSTGRES_BINDIR to a directory holding initdb and postgres",
     );
   }
-  log("slogate: installing Debian package postgresql");
-  const aptEnv = { ...env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [
-    ["update", "-q"],
-    ["install", "-y", "-q", "--no-install-recommends", "postgresql"],
-  ]) {
-    const result = spawnSync("apt-get", args, {
-      stdio: ["ignore", "inherit", "inherit"],
-      env: aptEnv,
-    });
-    if (result.status !== 0) {
-      throw new DependencyError(
-        "POSTGRES_INSTALL_FAILED",
-        `'apt-get ${args.join(" ")}' failed (exit ${result.status ?? "signal"}); install postgresql by hand and retry`,
-      );
-    }
-  }
+  aptInstall(["postgresql"], { env, log });
   const installed = findPostgres(env);
   if (!installed) {
     throw new DependencyError(

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import { DependencyError } from "../errors.js";
-import { whichBinary } from "../system/apt.js";
+import { aptInstall, canAptInstall, whichBinary } from "../system/apt.js";
 
 /** Where Debian's `prometheus` package puts its binaries. */
 export const DEBIAN_PROMETHEUS = "/usr/bin/prometheus";
@@ -108,30 +108,13 @@ export function ensurePrometheus(options: EnsurePrometheusOptions = {}): Prometh
   const found = findPrometheus(env);
   if (found) return checkFlags(found);
 
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (!options.install || !isRoot || !whichBinary("apt-get", env)) {
+  if (!options.install || !canAptInstall(env)) {
     throw new DependencyError(
       "PROMETHEUS_MISSING",
       "Prometheus is not installed: run 'sudo apt-get install -y prometheus' (Debian/Ubuntu), or set PROMETHEUS_BINARY to a prometheus >= 2.40 binary",
     );
   }
-  log("slogate: installing Debian package prometheus");
-  const aptEnv = { ...env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [
-    ["update", "-q"],
-    ["install", "-y", "-q", "--no-install-recommends", "prometheus"],
-  ]) {
-    const result = spawnSync("apt-get", args, {
-      stdio: ["ignore", "inherit", "inherit"],
-      env: aptEnv,
-    });
-    if (result.status !== 0) {
-      throw new DependencyError(
-        "PROMETHEUS_INSTALL_FAILED",
-        `'apt-get ${args.join(" ")}' failed (exit ${result.status ?? "signal"}); install prometheus by hand and retry`,
-      );
-    }
-  }
+  aptInstall(["prometheus"], { env, log });
   const installed = findPrometheus(env);
   if (!installed) {
     throw new DependencyError(

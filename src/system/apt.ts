@@ -33,15 +33,30 @@ export function ensureAptPackages(
   );
   if (missing.length === 0) return [];
   const names = [...new Set(missing.map((need) => need.packageName))];
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (!isRoot || !whichBinary("apt-get")) {
+  if (!canAptInstall()) {
     throw new DependencyError(
       "SYSTEM_PACKAGES_MISSING",
       `missing ${missing.map((need) => need.binary).join(", ")}: install them with 'sudo apt-get install -y ${names.join(" ")}' (Debian/Ubuntu), or put them on PATH`,
     );
   }
+  aptInstall(names, { log });
+  return names;
+}
+
+/** Whether this process may install Debian packages: root, with apt-get on PATH. */
+export function canAptInstall(env: NodeJS.ProcessEnv = process.env): boolean {
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  return isRoot && whichBinary("apt-get", env) !== null;
+}
+
+/** `apt-get update && apt-get install -y <names>`, or a DependencyError naming the step that failed. */
+export function aptInstall(
+  names: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {},
+): void {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   log(`slogate: installing Debian packages: ${names.join(" ")}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const env = { ...(options.env ?? process.env), DEBIAN_FRONTEND: "noninteractive" };
   for (const args of [
     ["update", "-q"],
     ["install", "-y", "-q", "--no-install-recommends", ...names],
@@ -54,5 +69,4 @@ export function ensureAptPackages(
       );
     }
   }
-  return names;
 }
