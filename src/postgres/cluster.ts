@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { DependencyError } from "../errors.js";
 import { pickFreePort } from "../system/free-port.js";
+import { launchUntilReady, stopChild, type LaunchResult } from "../system/launch.js";
 import { ensurePostgres, type PostgresBinaries } from "./provision.js";
 
 export interface StartPostgresOptions {
@@ -31,7 +32,6 @@ export interface PostgresCluster {
 }
 
 const MAX_PORT_ATTEMPTS = 5;
-const LOG_TAIL_LINES = 20;
 
 /** uid/gid of the unprivileged `postgres` user: initdb and postgres refuse to run as root. */
 function lookupPostgresUser(): { uid: number; gid: number } {
@@ -99,7 +99,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
           pid: started.child.pid ?? -1,
           version: binaries.version,
           stop: async () => {
-            await stopChild(started.child, options.stopTimeoutMs ?? 10_000);
+            await stopChild(started.child, options.stopTimeoutMs ?? 10_000, "SIGINT");
             rmSync(root, { recursive: true, force: true });
           },
         };
@@ -115,11 +115,6 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     throw error;
   }
 }
-
-type LaunchResult =
-  | { kind: "ready"; child: ChildProcess }
-  | { kind: "port-taken"; reason: string }
-  | { kind: "failed"; reason: string };
 
 async function launch(
   binaries: PostgresBinaries,
@@ -146,50 +141,15 @@ async function launch(
     dataDir,
     ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
   ];
-  const child = spawn(binaries.postgres, args, {
-    stdio: ["ignore", "ignore", "pipe"],
-    cwd,
-    ...asOwner,
+  return launchUntilReady({
+    command: binaries.postgres,
+    args,
+    spawnOptions: { cwd, ...asOwner },
+    isReady: () => canConnect(port),
+    readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+    // PostgreSQL's "fast" shutdown: abort sessions, checkpoint, exit.
+    stopSignal: "SIGINT",
   });
-  const tail: string[] = [];
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    for (const line of chunk.split("\n")) {
-      if (!line.trim()) continue;
-      tail.push(line);
-      if (tail.length > LOG_TAIL_LINES) tail.shift();
-    }
-  });
-  const state: { exited: string | null } = { exited: null };
-  const exitedPromise = new Promise<void>((resolve) => {
-    child.once("exit", (code, signal) => {
-      state.exited = signal ? `killed by ${signal}` : `exited with code ${code ?? "?"}`;
-      resolve();
-    });
-    child.once("error", (error) => {
-      state.exited = `could not start: ${error.message}`;
-      resolve();
-    });
-  });
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  child.once("exit", () => process.removeListener("exit", killOnExit));
-
-  const timeoutMs = options.readyTimeoutMs ?? 30_000;
-  const deadline = Date.now() + timeoutMs;
-  let delayMs = 50;
-  while (Date.now() < deadline && state.exited === null) {
-    if (await canConnect(port)) return { kind: "ready", child };
-    await Promise.race([exitedPromise, new Promise((resolve) => setTimeout(resolve, delayMs))]);
-    delayMs = Math.min(delayMs * 2, 500);
-  }
-  const why = state.exited ?? `not ready within ${timeoutMs} ms`;
-  if (state.exited === null) await stopChild(child, 5_000);
-  else await exitedPromise;
-  const log = tail.join(" | ");
-  const reason = `${why}; last log lines: ${log || "(none)"}`;
-  return /address already in use/i.test(log)
-    ? { kind: "port-taken", reason }
-    : { kind: "failed", reason };
 }
 
 async function canConnect(port: number): Promise<boolean> {
@@ -227,22 +187,5 @@ async function createDatabase(port: number, database: string): Promise<void> {
     await client.query(`CREATE DATABASE ${database}`);
   } finally {
     await client.end();
-  }
-}
-
-/** SIGINT is PostgreSQL's "fast" shutdown: abort sessions, checkpoint, exit. */
-async function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGINT");
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), timeoutMs);
-  });
-  const forced = await Promise.race([gone.then(() => false), timedOut]);
-  clearTimeout(timer);
-  if (forced) {
-    child.kill("SIGKILL");
-    await gone;
   }
 }

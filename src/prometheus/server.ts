@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DependencyError } from "../errors.js";
 import { pickFreePort } from "../system/free-port.js";
+import { launchUntilReady, stopChild, type LaunchResult } from "../system/launch.js";
 import { generatePrometheusConfig, SLOGATE_SCRAPE_JOB } from "./config.js";
 import { ensurePrometheus, type PrometheusBinary } from "./provision.js";
 
@@ -38,8 +38,6 @@ export interface PrometheusServer {
 }
 
 const MAX_PORT_ATTEMPTS = 5;
-/** Prometheus' own log lines kept for error messages. */
-const LOG_TAIL_LINES = 20;
 
 /**
  * Starts a throwaway Prometheus on 127.0.0.1 that scrapes the given targets
@@ -90,11 +88,6 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   }
 }
 
-type LaunchResult =
-  | { kind: "ready"; child: ChildProcess }
-  | { kind: "port-taken"; reason: string }
-  | { kind: "failed"; reason: string };
-
 async function launch(
   binary: PrometheusBinary,
   configFile: string,
@@ -102,9 +95,10 @@ async function launch(
   port: number,
   options: StartPrometheusOptions,
 ): Promise<LaunchResult> {
-  const child = spawn(
-    binary.path,
-    [
+  const expectedTargets = new Set(options.scrapeTargets).size;
+  return launchUntilReady({
+    command: binary.path,
+    args: [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${path.join(dataDir, "tsdb")}`,
       `--web.listen-address=127.0.0.1:${port}`,
@@ -113,50 +107,9 @@ async function launch(
       // A throwaway server: a day is longer than any run it serves.
       "--storage.tsdb.retention.time=1d",
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  const tail: string[] = [];
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    for (const line of chunk.split("\n")) {
-      if (!line.trim()) continue;
-      tail.push(line);
-      if (tail.length > LOG_TAIL_LINES) tail.shift();
-    }
+    isReady: () => isReady(port, expectedTargets),
+    readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
   });
-  // Held in an object: the exit handler sets it, the loop below reads it.
-  const state: { exited: string | null } = { exited: null };
-  const exitedPromise = new Promise<void>((resolve) => {
-    child.once("exit", (code, signal) => {
-      state.exited = signal ? `killed by ${signal}` : `exited with code ${code ?? "?"}`;
-      resolve();
-    });
-    child.once("error", (error) => {
-      state.exited = `could not start: ${error.message}`;
-      resolve();
-    });
-  });
-  // If this process dies first, don't leave Prometheus behind.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  child.once("exit", () => process.removeListener("exit", killOnExit));
-
-  const expectedTargets = new Set(options.scrapeTargets).size;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-  let delayMs = 50;
-  while (Date.now() < deadline && state.exited === null) {
-    if (await isReady(port, expectedTargets)) return { kind: "ready", child };
-    // Back off between polls; the race ends early when the child exits.
-    await Promise.race([exitedPromise, new Promise((resolve) => setTimeout(resolve, delayMs))]);
-    delayMs = Math.min(delayMs * 2, 500);
-  }
-  const why = state.exited ?? `not ready within ${options.readyTimeoutMs ?? 30_000} ms`;
-  if (state.exited === null) await stopChild(child, 5_000);
-  else await exitedPromise;
-  const log = tail.join(" | ");
-  const reason = `${why}; last log lines: ${log || "(none)"}`;
-  return /address already in use/i.test(log)
-    ? { kind: "port-taken", reason }
-    : { kind: "failed", reason };
 }
 
 /**
@@ -183,22 +136,5 @@ async function isReady(port: number, expectedTargets: number): Promise<boolean> 
     );
   } catch {
     return false;
-  }
-}
-
-/** SIGTERM, wait for exit, SIGKILL after `timeoutMs`. Resolves once the child is gone. */
-async function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), timeoutMs);
-  });
-  const forced = await Promise.race([gone.then(() => false), timedOut]);
-  clearTimeout(timer);
-  if (forced) {
-    child.kill("SIGKILL");
-    await gone;
   }
 }
