@@ -19,6 +19,7 @@ const faultConfigSchema = z
     errorStatus: z.number().int().min(500).max(599).optional(),
     errorRatio: ratioSchema.optional(),
     latency: latencySchema.nullable().optional(),
+    dbLatency: latencySchema.nullable().optional(),
     routes: z
       .record(
         z.string(),
@@ -67,6 +68,7 @@ export function readFaultConfig(value: unknown): FaultConfig {
     errorStatus: input.errorStatus ?? defaults.errorStatus,
     errorRatio: input.errorRatio ?? defaults.errorRatio,
     latency: input.latency ?? null,
+    dbLatency: input.dbLatency ?? null,
     routes,
     capacity:
       input.capacity == null

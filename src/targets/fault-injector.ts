@@ -55,6 +55,23 @@ export class FaultInjector {
     this.active = active;
   }
 
+  /**
+   * The delay for one storage call (0 without a `db` fault), drawn from the
+   * same seeded PRNG. Every storage call asks, so no fault costs one check.
+   */
+  storageDelayMs(): number {
+    const range = this.config.dbLatency;
+    if (range === null) return 0;
+    return range.maxMs > range.minMs
+      ? range.minMs + this.random() * (range.maxMs - range.minMs)
+      : range.minMs;
+  }
+
+  /** Waits `ms` on the service's timers, so close() cancels pending delays. */
+  sleep(ms: number): Promise<void> {
+    return this.timers.sleep(ms);
+  }
+
   get(): FaultConfig {
     return structuredClone(this.config);
   }

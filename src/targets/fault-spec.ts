@@ -35,6 +35,8 @@ export interface FaultConfig {
   /** Share of API requests, 0..1, answered with errorStatus. */
   errorRatio: number;
   latency: LatencyRange | null;
+  /** Added to every storage call, inside db_query_duration_seconds: a slow database on purpose. */
+  dbLatency: LatencyRange | null;
   /** Keyed by route template, e.g. "/api/v1/users/:id". */
   routes: Record<string, RouteFaults>;
   capacity: CapacityLimit | null;
@@ -44,11 +46,19 @@ export const DEFAULT_MAX_QUEUE = 10_000;
 
 /** No faults: what a target runs with unless told otherwise. */
 export function createNoFaults(): FaultConfig {
-  return { seed: 1, errorStatus: 503, errorRatio: 0, latency: null, routes: {}, capacity: null };
+  return {
+    seed: 1,
+    errorStatus: 503,
+    errorRatio: 0,
+    latency: null,
+    dbLatency: null,
+    routes: {},
+    capacity: null,
+  };
 }
 
 const HELP =
-  "items: error[@route]=0.02|2%, latency[@route]=150ms|50-150ms, status=503, seed=7, capacity=8x50ms, queue=1000";
+  "items: error[@route]=0.02|2%, latency[@route]=150ms|50-150ms, db=20ms|10-30ms, status=503, seed=7, capacity=8x50ms, queue=1000";
 
 /**
  * Parses a fault spec: comma-separated `key[@route]=value` items.
@@ -60,6 +70,7 @@ const HELP =
  * | `latency=50-150ms`       | delay drawn uniformly from 50..150 ms                     |
  * | `error@/orders=0.1`      | only on route template /orders (overrides the global one) |
  * | `latency@/api/v1/users/:id=50-150ms` | only on that route template                   |
+ * | `db=20ms` / `db=10-30ms` | every storage call delayed (seen in db_query_duration)    |
  * | `status=500`             | status of injected errors, 500..599 (default 503)         |
  * | `seed=7`                 | PRNG seed: same seed, same failing requests and delays    |
  * | `capacity=8x50ms`        | 8 concurrent slots × 50 ms each = 160 req/s, queue beyond |
@@ -116,6 +127,9 @@ export function parseFaultSpec(spec: string): FaultConfig {
         else config.routes[route] = { ...config.routes[route], latency };
         break;
       }
+      case "db":
+        config.dbLatency = parseLatency(item, value);
+        break;
       case "status":
         config.errorStatus = parseInteger(item, value, 500, 599);
         break;
@@ -144,6 +158,7 @@ export function formatFaultSpec(config: FaultConfig): string {
   const items: string[] = [];
   if (config.errorRatio > 0) items.push(`error=${config.errorRatio}`);
   if (config.latency !== null) items.push(`latency=${formatLatency(config.latency)}`);
+  if (config.dbLatency !== null) items.push(`db=${formatLatency(config.dbLatency)}`);
   for (const [route, faults] of Object.entries(config.routes)) {
     if (faults.errorRatio !== undefined) items.push(`error@${route}=${faults.errorRatio}`);
     if (faults.latency !== undefined)

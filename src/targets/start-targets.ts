@@ -12,6 +12,7 @@ import { createOrderRoutes } from "./orders-routes.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limiter.js";
 import { createRequestHandler } from "./request-handler.js";
 import { createMemoryStorage } from "./storage-memory.js";
+import { delayStorage } from "./storage-delayed.js";
 import { instrumentStorage } from "./storage-instrumented.js";
 import type { TargetStorage } from "./storage.js";
 import { TimerSet } from "./timer-set.js";
@@ -75,7 +76,12 @@ export async function startTargets(options: StartTargetsOptions = {}): Promise<R
 
   const metrics = new ServiceMetrics();
   const rawStorage = options.storage ?? createMemoryStorage();
-  const storage = instrumentStorage(rawStorage, metrics);
+  // The fault injector needs the routes, which need the store: the delay wrapper reads it lazily.
+  const injector: { current?: FaultInjector } = {};
+  const storage = instrumentStorage(
+    delayStorage(rawStorage, () => injector.current),
+    metrics,
+  );
   const worker = new OrderWorker(storage, delayMs);
   const timers = new TimerSet();
   const apiRouteDefinitions = [
@@ -85,6 +91,7 @@ export async function startTargets(options: StartTargetsOptions = {}): Promise<R
   ];
   const apiRoutes = [...new Set(apiRouteDefinitions.map((route) => route.template))];
   const faults = new FaultInjector(initialFaults, apiRoutes, timers);
+  injector.current = faults;
   let ready = false;
   const isReady = async (): Promise<boolean> => {
     if (!ready) return false;

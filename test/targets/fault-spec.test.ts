@@ -8,6 +8,7 @@ const none: FaultConfig = {
   errorStatus: 503,
   errorRatio: 0,
   latency: null,
+  dbLatency: null,
   routes: {},
   capacity: null,
 };
@@ -25,6 +26,11 @@ describe("parseFaultSpec", () => {
     { spec: "latency=50-150ms", expected: { ...none, latency: { minMs: 50, maxMs: 150 } } },
     { spec: "latency=1-2s", expected: { ...none, latency: { minMs: 1000, maxMs: 2000 } } },
     { spec: "latency=20ms-1s", expected: { ...none, latency: { minMs: 20, maxMs: 1000 } } },
+    { spec: "db=20ms", expected: { ...none, dbLatency: { minMs: 20, maxMs: 20 } } },
+    {
+      spec: "db=10-30ms,latency=5ms",
+      expected: { ...none, dbLatency: { minMs: 10, maxMs: 30 }, latency: { minMs: 5, maxMs: 5 } },
+    },
     {
       spec: "latency@/api/v1/users/:id=50-150ms",
       expected: {
@@ -70,6 +76,9 @@ describe("parseFaultSpec", () => {
     { spec: "latency=150", mentions: "150ms" },
     { spec: "latency=fast", mentions: "duration" },
     { spec: "latency=200-100ms", mentions: "lower bound" },
+    { spec: "db=30", mentions: "not a duration" },
+    { spec: "db=30-10ms", mentions: "lower bound" },
+    { spec: "db@/orders=10ms", mentions: "only error and latency" },
     { spec: "latency=10m", mentions: "duration" },
     { spec: "status=404", mentions: "500 to 599" },
     { spec: "seed=-1", mentions: "whole number" },
@@ -100,6 +109,7 @@ describe("parseFaultSpec", () => {
     "error=0.02,latency=150ms,seed=7",
     "latency=50-150ms,error@/orders=0.5,latency@/orders=5ms,status=500,seed=3",
     "capacity=4x25ms,queue=9,seed=1",
+    "db=10-30ms,error=0.01,seed=2",
   ])("formats back to an equivalent spec: %s", (spec) => {
     const config = parseFaultSpec(spec);
     expect(parseFaultSpec(formatFaultSpec(config))).toEqual(config);
@@ -122,6 +132,7 @@ describe("readFaultConfig (admin JSON)", () => {
     { value: [], field: "body" },
     { value: { errorRatio: 1.5 }, field: "errorRatio" },
     { value: { latency: { minMs: 9, maxMs: 1 } }, field: "latency" },
+    { value: { dbLatency: { minMs: -1, maxMs: 1 } }, field: "dbLatency.minMs" },
     { value: { routes: { "/orders": { errorRatio: "x" } } }, field: "routes./orders.errorRatio" },
     { value: { typo: 1 }, field: "body" },
     { value: { capacity: { concurrency: 0, serviceTimeMs: 5 } }, field: "capacity.concurrency" },

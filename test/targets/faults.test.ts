@@ -84,6 +84,54 @@ describe("latency injection", () => {
   });
 });
 
+describe("database latency injection", () => {
+  /** Sum and count of db_query_duration_seconds for one operation, read from /metrics. */
+  async function dbHistogram(
+    url: string,
+    operation: string,
+  ): Promise<{ sum: number; count: number }> {
+    const text = (await call<string>(url, "GET", "/metrics")).body;
+    const read = (suffix: string) => {
+      const line = text
+        .split("\n")
+        .find(
+          (l) =>
+            l.startsWith(`db_query_duration_seconds_${suffix}{`) &&
+            l.includes(`operation="${operation}"`),
+        );
+      // No series yet means no call yet.
+      return line === undefined ? 0 : Number(line.split(" ").pop());
+    };
+    return { sum: read("sum"), count: read("count") };
+  }
+
+  it("slows every storage call, and db_query_duration_seconds sees it", async () => {
+    const t = await start("db=30ms");
+    const before = await dbHistogram(t.url, "getUser");
+    for (let i = 0; i < 4; i++) {
+      const { status, ms } = await timed(t.url, "/api/v1/users/1");
+      expect(status).toBe(200);
+      expect(ms).toBeGreaterThanOrEqual(29);
+    }
+    const after = await dbHistogram(t.url, "getUser");
+    expect(after.count - before.count).toBe(4);
+    // Four calls of at least 30 ms each, as a slow database would record them.
+    expect(after.sum - before.sum).toBeGreaterThanOrEqual(4 * 0.029);
+  });
+
+  it("is changed at run time through the admin API and leaves HTTP-only faults alone", async () => {
+    const t = await start("none");
+    expect((await timed(t.url, "/api/v1/users/1")).ms).toBeLessThan(29);
+    const put = await call(`${t.adminUrl}/admin/faults`, "PUT", "", {
+      dbLatency: { minMs: 30, maxMs: 30 },
+    });
+    expect(put.status).toBe(200);
+    expect((await timed(t.url, "/api/v1/users/1")).ms).toBeGreaterThanOrEqual(29);
+    expect(t.getFaults().dbLatency).toEqual({ minMs: 30, maxMs: 30 });
+    expect(t.getFaults().latency).toBeNull();
+  });
+});
+
 describe("capacity mode", () => {
   it("serves at most concurrency / service time requests per second", async () => {
     const t = await start("capacity=2x50ms");
