@@ -45,6 +45,9 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY scenarios ./scenarios
 COPY thresholds ./thresholds
+# The Argo Rollouts and k6-operator CRD schemas every generated manifest is
+# validated against (SCHEMAS_DIR = /app/schemas, beside dist/).
+COPY schemas ./schemas
 # slogate reads the k6 pin from here to check the binary's version.
 COPY tools/k6/go.mod tools/k6/go.sum ./tools/k6/
 RUN groupadd --gid 10001 slogate \
