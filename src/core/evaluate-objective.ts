@@ -75,6 +75,19 @@ function isThroughputObjective(spec: ObjectiveSpec): boolean {
 }
 
 /**
+ * Why a throughput objective cannot be judged from this run: when the load was
+ * not delivered as offered (iterations dropped, achieved rate below the
+ * offered share), a low achieved rate measures the load generator, not the
+ * service, so a breach is no evidence. Null for other objectives, which do not
+ * improve with more load.
+ */
+function findUndeliveredThroughput(spec: ObjectiveSpec, load: LoadStatus): string | null {
+  if (!isThroughputObjective(spec)) return null;
+  const doubts = load.deliveryDoubts ?? [];
+  return doubts.length > 0 ? doubts.join("; ") : null;
+}
+
+/**
  * The request rate the test offered to this objective's requests: offered
  * iterations/s × this scope's requests per iteration. Null when unknown
  * (no slogate_offered_rate, or no iterations counted).
@@ -100,6 +113,17 @@ function judgeBounds(
   const required = rankTier(requiredTier);
   const worstTier = findTier(worst, spec.bounds);
   const bestTier = findTier(best, spec.bounds);
+  const undelivered = findUndeliveredThroughput(spec, load);
+  if (rankTier(bestTier) < required && undelivered !== null) {
+    return result(
+      spec,
+      best,
+      samples,
+      null,
+      "inconclusive",
+      `${range}, not ${describeBound(spec, requiredTier)}, but the load was not delivered: ${undelivered}`,
+    );
+  }
   if (rankTier(bestTier) < required) {
     const doubts = load.doubts.length > 0 ? ` (also: ${load.doubts.join("; ")})` : "";
     return result(
@@ -147,7 +171,8 @@ function judgeBounds(
  * (short window, dropped iterations, load below the offered rate) is
  * inconclusive, while a breach stays a fail, because latency and errors do
  * not improve with more load. Throughput below its bound is inconclusive
- * when the test never offered that much: it cannot show what it did not ask.
+ * when the test never offered that much, or when the offered load was not
+ * delivered: it cannot show what it did not ask.
  */
 export function judgeObjective(
   spec: ObjectiveSpec,
@@ -211,6 +236,17 @@ export function judgeObjective(
       null,
       "inconclusive",
       `${label}: the test offered only about ${formatValue(offeredRequests, spec.unit)} of these requests (${load.offeredRatePerSecond} iterations/s), so it cannot show ${describeBound(spec, requiredTier)}; offer more load`,
+    );
+  }
+  const undelivered = findUndeliveredThroughput(spec, load);
+  if (!reaches && undelivered !== null) {
+    return result(
+      spec,
+      value,
+      samples,
+      null,
+      "inconclusive",
+      `${label}, not ${describeBound(spec, requiredTier)}, but the load was not delivered, so this measures k6, not the service: ${undelivered}`,
     );
   }
   if (!reaches) {

@@ -59,10 +59,12 @@ export function assessSummaryLoad(
 ): { load: LoadStatus; findings: Finding[] } {
   const findings: Finding[] = [];
   const doubts: string[] = [];
+  const deliveryDoubts: string[] = [];
   const dropped = findSummaryMetric(summary, "dropped_iterations", {})?.values.count ?? 0;
   if (dropped > 0) {
     const message = `k6 dropped ${dropped} iterations during the run (no free VU when due): raise MAX_VUS or lower RATE`;
     doubts.push(message);
+    deliveryDoubts.push(message);
     findings.push({ severity: "warning", code: "DROPPED_ITERATIONS", message });
   }
   if (window.seconds !== null && window.seconds < settings.minWindowSeconds) {
@@ -85,6 +87,7 @@ export function assessSummaryLoad(
       offeredRatePerSecond: offered,
       achievedIterationRatePerSecond: null,
       doubts,
+      deliveryDoubts,
       deliveredAsOffered: false,
       // Whole-run iterations: with the offered rate they estimate the offered request rate.
       iterations:

@@ -32,6 +32,12 @@ export interface LoadStatus {
   iterations?: number | null;
   /** Reasons a pass cannot be trusted (window too short, iterations dropped, load not achieved). */
   doubts: string[];
+  /**
+   * The subset of `doubts` saying the offered load did not reach the target
+   * (iterations dropped, achieved rate below the offered share). A low
+   * achieved rate then measures the load generator, not the service.
+   */
+  deliveryDoubts?: string[];
   /** True when the offered load was known and fully delivered. */
   deliveredAsOffered: boolean;
 }

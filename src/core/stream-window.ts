@@ -81,8 +81,10 @@ export function assessStreamLoad(
 ): { load: LoadStatus; findings: Finding[] } {
   const findings: Finding[] = [];
   const doubts: string[] = [];
+  const deliveryDoubts: string[] = [];
   const doubt = (code: string, message: string) => {
     doubts.push(message);
+    if (code !== "WINDOW_TOO_SHORT") deliveryDoubts.push(message);
     findings.push({ severity: "warning", code, message });
   };
   let iterations = 0;
@@ -144,6 +146,7 @@ export function assessStreamLoad(
       offeredRatePerSecond: offered,
       achievedIterationRatePerSecond: achieved,
       doubts,
+      deliveryDoubts,
       deliveredAsOffered,
       iterations,
     },

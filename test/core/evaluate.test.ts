@@ -265,12 +265,51 @@ describe("evaluateEvidence", () => {
     expect(throughput.reason).toContain("offer more load");
   });
 
-  it("throughput below the bound when the load was not delivered is a fail", () => {
+  // Throughput alone as the mandatory objective, required at target (≥ 1000 req/s).
+  // The healthy run achieves 20 req/s, far below it; what the run says about
+  // delivering its load decides between fail and inconclusive.
+  it.each([
+    {
+      name: "offered 2000/s, achieved 20/s (1% < 95%): undelivered load is inconclusive",
+      spec: { ...healthy, offeredPerSecond: 2000 },
+      expect: { verdict: "inconclusive", objective: "inconclusive", tier: null },
+      reason: /not delivered.*below 95% of the offered 2000/,
+    },
+    {
+      name: "offered rate unknown but k6 dropped iterations: inconclusive",
+      spec: { ...healthy, offeredPerSecond: null, droppedIterations: 3 },
+      expect: { verdict: "inconclusive", objective: "inconclusive", tier: null },
+      reason: /not delivered.*dropped 3 iterations/,
+    },
+    {
+      name: "offered rate unknown, nothing dropped: the breach is a fail",
+      spec: { ...healthy, offeredPerSecond: null },
+      expect: { verdict: "fail", objective: "fail", tier: "none" },
+      reason: /not ≥ 1000 req\/s/,
+    },
+    {
+      // 1200 requests in 5 s = 240 req/s: a short window is a doubt about
+      // passes, but says nothing about whether the load was delivered.
+      name: "a window too short, nothing dropped: the breach is a fail",
+      spec: { ...healthy, seconds: 5, offeredPerSecond: null },
+      expect: { verdict: "fail", objective: "fail", tier: "none" },
+      reason: /not ≥ 1000 req\/s/,
+    },
+  ])("throughput below its bound: $name", ({ spec, expect: wanted, reason }) => {
     const report = evaluateEvidence({
       profile: profileOf({ objectives: [{ id: "throughput" }] }),
-      evidence: buildRun({ ...healthy, offeredPerSecond: 2000 }),
+      evidence: buildRun(spec),
     });
-    expect(objective(report, "throughput").verdict).toBe("fail");
+    const throughput = objective(report, "throughput");
+    expect(throughput.verdict).toBe(wanted.objective);
+    expect(throughput.tier).toBe(wanted.tier);
+    expect(throughput.reason).toMatch(reason);
+    expect(report.verdict.verdict).toBe(wanted.verdict);
+  });
+
+  it("latency and errors keep their breach under the same undelivered load: only throughput is excused", () => {
+    const report = evaluate({ ...healthy, offeredPerSecond: 2000, latencyMs: () => 800 });
+    expect(objective(report, "latency_p95").verdict).toBe("fail");
     expect(report.verdict.verdict).toBe("fail");
   });
 
