@@ -1,10 +1,12 @@
 import { BUILT_IN_OBJECTIVES } from "../core/objectives.js";
+import { ConfigError } from "../errors.js";
 import type { SloProfile } from "../core/profile.js";
 import type { Finding } from "../core/types.js";
 import type { ExternalMeasurement } from "../core/measurement.js";
 import { parsePrometheusHeaders, type PrometheusAuthSettings } from "../sources/prometheus-auth.js";
 import { collectPrometheusEvidence } from "../sources/prometheus-collect.js";
 import {
+  applyProfileSeries,
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
   PROMETHEUS_OBJECTIVE_IDS,
   type PrometheusObjectiveId,
@@ -61,15 +63,20 @@ export function sliSettingsForProfile(
   }
   // The routes the profile's k6 request objectives cover (error_rate's scope is all of them).
   const scoped = profile.objectives.find((o) => o.measure.kind === "k6" && o.measure.scope);
-  const names = (scoped?.measure.kind === "k6" ? scoped.measure.scope?.names : null) ?? [];
+  const scope = scoped?.measure.kind === "k6" ? scoped.measure.scope : null;
+  const names = scope?.names ?? [];
+  const includeMethodsRegex = (scope?.methods ?? []).join("|");
   // Request SLIs cover the same routes as k6's; process and database series
   // have no route label, so the scope is not part of the global selector.
   const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const includeRoutesRegex = names.map(escapeRegex).join("|");
+  // Flags beat the profile's prometheus section, which beats the defaults.
+  const fromProfile = applyProfileSeries(DEFAULT_PROMETHEUS_SLI_SETTINGS, profile.prometheus);
   return {
-    ...DEFAULT_PROMETHEUS_SLI_SETTINGS,
-    selector: options.selector ?? "",
+    ...fromProfile,
+    ...(options.selector !== undefined ? { selector: options.selector } : {}),
     ...(includeRoutesRegex ? { includeRoutesRegex } : {}),
+    ...(includeMethodsRegex ? { includeMethodsRegex } : {}),
     queries,
     ...(options.cpuCores !== undefined ? { cpuCores: options.cpuCores } : {}),
     ...(options.memoryLimitBytes !== undefined
@@ -129,6 +136,12 @@ export interface PrometheusFlags {
 /** PrometheusOptions from the CLI flags, or undefined without `--prometheus`. */
 export function prometheusOptionsFromFlags(flags: PrometheusFlags): PrometheusOptions | undefined {
   if (!flags.prometheus) return undefined;
+  if (flags.prometheusSelector !== undefined && /[{}]/.test(flags.prometheusSelector)) {
+    throw new ConfigError(
+      "PROMETHEUS_SELECTOR_INVALID",
+      `--prometheus-selector ${JSON.stringify(flags.prometheusSelector)}: give label matchers without braces, e.g. job="api"`,
+    );
+  }
   const auth: PrometheusAuthSettings = flags.prometheusBasicUser
     ? {
         kind: "basic",

@@ -1,4 +1,4 @@
-import { STAT_PATTERN } from "./profile-schema.js";
+import { STAT_PATTERN, type ProfilePrometheusEntry } from "./profile-schema.js";
 import type { ObjectiveSource, RequiredTier, TierBounds, Unit } from "./types.js";
 
 /** How an objective condenses samples into one number. */
@@ -22,7 +22,8 @@ export type ObjectiveMeasure =
       /** `expected`: latency of responses k6 counted as expected (expected_response=true). */
       responses: "expected" | "all";
     }
-  | { kind: "prometheus"; query: string };
+  /** query null: the built-in memory objective, measured against the memory limit given. */
+  | { kind: "prometheus"; query: string | null };
 
 export interface ObjectiveSpec {
   id: string;
@@ -57,6 +58,8 @@ export interface SloProfile {
   requiredTier: RequiredTier;
   evaluation: EvaluationSettings;
   k6: { abortFactor: number; delayAbortEval: string };
+  /** The profile's `prometheus:` section (series names, selector, limits); absent: defaults. */
+  prometheus?: ProfilePrometheusEntry;
   objectives: ObjectiveSpec[];
 }
 
@@ -64,7 +67,7 @@ export interface BuiltIn {
   source: ObjectiveSource;
   tier: string;
   unit: Unit;
-  measure: ObjectiveMeasure | { kind: "prometheus"; query: string | null };
+  measure: ObjectiveMeasure;
   description: string;
 }
 
@@ -134,7 +137,8 @@ export const BUILT_IN_OBJECTIVES: Readonly<Record<string, BuiltIn>> = {
     tier: "memory",
     unit: "ratio",
     description: "resident memory over the memory limit",
-    // The ratio's denominator is the deployment's limit, which only the profile knows.
+    // The ratio's denominator is the deployment's limit: --memory-limit-bytes or
+    // the profile's prometheus.memoryLimitBytes; without either it is inconclusive.
     measure: { kind: "prometheus", query: null },
   },
 };

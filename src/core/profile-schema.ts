@@ -87,6 +87,72 @@ const k6Schema = z
   })
   .strict();
 
+const metricName = z
+  .string()
+  .regex(
+    /^[a-zA-Z_:][a-zA-Z0-9_:]*$/,
+    "not a Prometheus metric name (letters, digits, '_' and ':')",
+  );
+const labelName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "not a Prometheus label name (letters, digits and '_')");
+
+/**
+ * Which series the server-side SLIs come from, for services whose metrics
+ * are named otherwise than the seed's. Every field is optional: unset ones
+ * keep the defaults (DEFAULT_PROMETHEUS_SLI_SETTINGS); CLI flags override.
+ */
+export const profilePrometheusSchema = z
+  .object({
+    /** Label matchers added to every query, e.g. `job="users-api"` (no braces). */
+    selector: z
+      .string()
+      .regex(/^[^{}]*$/, 'give label matchers without braces, e.g. job="api"')
+      .optional(),
+    metrics: z
+      .object({
+        requestsTotal: metricName.optional(),
+        /** Histogram base name, without `_bucket`. */
+        requestDuration: metricName.optional(),
+        dbQueryDuration: metricName.optional(),
+        cpuSecondsTotal: metricName.optional(),
+        residentMemoryBytes: metricName.optional(),
+      })
+      .strict()
+      .optional(),
+    labels: z
+      .object({
+        route: labelName.optional(),
+        status: labelName.optional(),
+        method: labelName.optional(),
+      })
+      .strict()
+      .optional(),
+    /** Status label values counted as errors, as a PromQL (RE2) regex. */
+    errorStatusRegex: z
+      .string()
+      .min(1)
+      .refine(compilesAsRegex, "not a valid regular expression")
+      .optional(),
+    cpuCores: z.number().positive().optional(),
+    memoryLimitBytes: z.number().positive().optional(),
+    /**
+     * A gross client/server mismatch (SERVER_COUNT_LOW/HIGH,
+     * SERVER_P95_FAR_BELOW_CLIENT): only a finding, or the run cannot pass.
+     */
+    onMismatch: z.enum(["finding", "inconclusive"]).optional(),
+  })
+  .strict();
+
+function compilesAsRegex(text: string): boolean {
+  try {
+    new RegExp(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The SLO profile file as written (thresholds/profiles/<name>.yaml), before tiers are resolved. */
 export const profileFileSchema = z
   .object({
@@ -99,6 +165,7 @@ export const profileFileSchema = z
     requests: requestScopeSchema.optional(),
     evaluation: evaluationSchema.default(() => evaluationSchema.parse({})),
     k6: k6Schema.default(() => k6Schema.parse({})),
+    prometheus: profilePrometheusSchema.optional(),
     objectives: z.array(objectiveSchema).min(1),
   })
   .strict();
@@ -106,3 +173,4 @@ export const profileFileSchema = z
 export type ProfileFile = z.infer<typeof profileFileSchema>;
 export type ObjectiveEntry = z.infer<typeof objectiveSchema>;
 export type RequestScopeEntry = z.infer<typeof requestScopeSchema>;
+export type ProfilePrometheusEntry = z.infer<typeof profilePrometheusSchema>;

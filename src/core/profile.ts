@@ -126,7 +126,9 @@ function resolveMeasure(
   if (source === "prometheus") {
     const query =
       entry.query ?? (builtIn?.measure.kind === "prometheus" ? builtIn.measure.query : null);
-    if (!query)
+    // Built-in memory has no query of its own: it is resident memory over the
+    // limit the run is given (flag or prometheus.memoryLimitBytes).
+    if (!query && entry.id !== "memory")
       throw configIssue(
         "PROFILE_INVALID",
         file,
@@ -289,6 +291,7 @@ export function resolveProfile(raw: unknown, tiers: TierTable, file: string): Sl
     requiredTier: profile.requiredTier,
     evaluation: { ...profile.evaluation },
     k6: { ...profile.k6 },
+    ...(profile.prometheus ? { prometheus: profile.prometheus } : {}),
     objectives,
   };
 }

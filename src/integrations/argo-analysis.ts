@@ -2,6 +2,7 @@ import type { SloProfile } from "../core/profile.js";
 import type { RequiredTier } from "../core/types.js";
 import { ConfigError } from "../errors.js";
 import {
+  applyProfileSeries,
   checkSliSettings,
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
   type PrometheusSliSettings,
@@ -96,7 +97,9 @@ export function generatePrometheusTemplate(options: PrometheusTemplateOptions): 
   if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
     throw new ConfigError("ARGO_OPTION_INVALID", `--timeout ${timeout}: whole seconds > 0`);
   }
-  const settings = options.settings ?? DEFAULT_PROMETHEUS_SLI_SETTINGS;
+  const settings =
+    options.settings ??
+    applyProfileSeries(DEFAULT_PROMETHEUS_SLI_SETTINGS, options.profile.prometheus);
   checkSliSettings(settings);
   const plan = planServerSlis(options.profile, {
     ...(options.requiredTier ? { requiredTier: options.requiredTier } : {}),

@@ -3,6 +3,7 @@ import type { ObjectiveSpec, RequestScope, SloProfile } from "../core/profile.js
 import type { RequiredTier } from "../core/types.js";
 import { ConfigError } from "../errors.js";
 import {
+  applyProfileSeries,
   checkSliSettings,
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
   type PrometheusSliSettings,
@@ -86,7 +87,8 @@ function findAvailability(profile: SloProfile, requiredTier: RequiredTier) {
 export function generatePrometheusRules(options: PrometheusRulesOptions): GeneratedRules {
   const { profile } = options;
   const requiredTier = options.requiredTier ?? profile.requiredTier;
-  const settings = options.settings ?? DEFAULT_PROMETHEUS_SLI_SETTINGS;
+  const settings =
+    options.settings ?? applyProfileSeries(DEFAULT_PROMETHEUS_SLI_SETTINGS, profile.prometheus);
   checkSliSettings(settings);
   const interval = options.evaluationInterval ?? "30s";
   if (!DURATION.test(interval)) {

@@ -64,15 +64,21 @@ function planOne(
   const { minTailSamples, minRateEvents } = profile.evaluation;
   const measure = spec.measure;
   if (measure.kind === "prometheus") {
-    const ownQuery = !isBuiltInQuery(spec.id, measure.query);
-    if (spec.id === "cpu" && options.cpuCores !== undefined) {
-      return { sli: { kind: "cpu", cores: options.cpuCores }, minSamples: 1 };
+    const ownQuery = measure.query !== null && !isBuiltInQuery(spec.id, measure.query);
+    // A flag beats the profile's prometheus section; neither: not measurable.
+    const cpuCores = options.cpuCores ?? profile.prometheus?.cpuCores;
+    const memoryLimitBytes = options.memoryLimitBytes ?? profile.prometheus?.memoryLimitBytes;
+    if (spec.id === "cpu" && cpuCores !== undefined) {
+      return { sli: { kind: "cpu", cores: cpuCores }, minSamples: 1 };
     }
     if (spec.id === "cpu" && !ownQuery) {
       return "needs the CPU allowance (cpu cores) to express CPU use as a ratio of it";
     }
-    if (spec.id === "memory" && options.memoryLimitBytes !== undefined) {
-      return { sli: { kind: "memory", limitBytes: options.memoryLimitBytes }, minSamples: 1 };
+    if (spec.id === "memory" && memoryLimitBytes !== undefined) {
+      return { sli: { kind: "memory", limitBytes: memoryLimitBytes }, minSamples: 1 };
+    }
+    if (measure.query === null) {
+      return "needs the memory limit (memory limit bytes, or prometheus.memoryLimitBytes in the profile) to express memory use as a ratio of it";
     }
     if (spec.id === "db_latency_p95" && !ownQuery) {
       return { sli: { kind: "db_latency", quantile: 0.95 }, minSamples: 1 };

@@ -67,7 +67,7 @@ export function buildK6RemoteWriteSettings(testId: string): PrometheusSliSetting
       requestDuration: "k6_http_req_duration_seconds",
     },
     histogramKind: "native",
-    labels: { route: "name", status: "status" },
+    labels: { route: "name", status: "status", method: "method" },
     excludeRoutesRegex: "",
   };
 }

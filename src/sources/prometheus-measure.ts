@@ -116,7 +116,7 @@ export function measureObjective(id: PrometheusObjectiveId, context: MeasureCont
       const query = context.query("cpuSecondsPerSecond");
       if (settings.cpuCores === undefined) {
         const reason =
-          "no CPU allowance given (cpuCores), so CPU use cannot be judged as a fraction of it";
+          "no CPU allowance given (--cpu-cores or prometheus.cpuCores in the profile), so CPU use cannot be judged as a fraction of it";
         return { reading: { kind: "inconclusive", reason }, samples: 0, query };
       }
       return {
@@ -129,7 +129,7 @@ export function measureObjective(id: PrometheusObjectiveId, context: MeasureCont
       const query = context.query("memoryPeakBytes");
       if (settings.memoryLimitBytes === undefined) {
         const reason =
-          "no memory limit given (memoryLimitBytes), so memory use cannot be judged as a fraction of it";
+          "no memory limit given (--memory-limit-bytes or prometheus.memoryLimitBytes in the profile), so memory use cannot be judged as a fraction of it";
         return { reading: { kind: "inconclusive", reason }, samples: 0, query };
       }
       return {

@@ -1,3 +1,4 @@
+import type { ProfilePrometheusEntry } from "../core/profile-schema.js";
 import { ConfigError } from "../errors.js";
 
 /** The server-side objectives slogate reads from Prometheus, by ObjectiveResult id. */
@@ -36,6 +37,8 @@ export interface PrometheusSliSettings {
     /** Route template label (the seed's `endpoint`). */
     route: string;
     status: string;
+    /** HTTP method label, for a profile scoped to some methods. */
+    method: string;
   };
   /** Status label values counted as errors, as a PromQL regex. */
   errorStatusRegex: string;
@@ -43,6 +46,8 @@ export interface PrometheusSliSettings {
   excludeRoutesRegex: string;
   /** Only these routes count in request SLIs (a profile's scope), as a PromQL regex; unset: all. */
   includeRoutesRegex?: string;
+  /** Only these methods count in request SLIs (a profile's scope), as a PromQL regex; unset: all. */
+  includeMethodsRegex?: string;
   /** 0.95 for p95. */
   quantile: number;
   /** Cores the service may use; CPU is reported as a fraction of it. Unset: CPU is inconclusive. */
@@ -68,11 +73,40 @@ export const DEFAULT_PROMETHEUS_SLI_SETTINGS: PrometheusSliSettings = {
   },
   histogramKind: "classic",
   durationUnit: "seconds",
-  labels: { route: "endpoint", status: "status" },
+  labels: { route: "endpoint", status: "status", method: "method" },
   errorStatusRegex: "5..",
   excludeRoutesRegex: "/metrics|/health/.*",
   quantile: 0.95,
 };
+
+/**
+ * `base` with a profile's `prometheus:` section applied: the fields it sets
+ * replace the base's, the rest stay (the seed's names by default).
+ */
+export function applyProfileSeries(
+  base: PrometheusSliSettings,
+  section: ProfilePrometheusEntry | undefined,
+): PrometheusSliSettings {
+  if (!section) return base;
+  const { selector, errorStatusRegex, cpuCores, memoryLimitBytes } = section;
+  return {
+    ...base,
+    metrics: { ...base.metrics, ...definedOnly(section.metrics) },
+    labels: { ...base.labels, ...definedOnly(section.labels) },
+    ...(selector !== undefined ? { selector } : {}),
+    ...(errorStatusRegex !== undefined ? { errorStatusRegex } : {}),
+    ...(cpuCores !== undefined ? { cpuCores } : {}),
+    ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
+  };
+}
+
+/** The fields of a partial object that are set, so a spread keeps the other defaults. */
+function definedOnly<T extends object>(partial: T | undefined): Partial<T> {
+  if (!partial) return {};
+  return Object.fromEntries(
+    Object.entries(partial).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -173,11 +207,15 @@ export function buildSliQueries(
   const included = settings.includeRoutesRegex
     ? `${route}=~"${escapeRegexLiteral(settings.includeRoutesRegex)}"`
     : "";
-  const requestSel = buildSelector(settings.selector, notExcluded, included);
+  const methods = settings.includeMethodsRegex
+    ? `${labels.method}=~"${escapeRegexLiteral(settings.includeMethodsRegex)}"`
+    : "";
+  const requestSel = buildSelector(settings.selector, notExcluded, included, methods);
   const errorSel = buildSelector(
     settings.selector,
     notExcluded,
     included,
+    methods,
     `${labels.status}=~"${escapeRegexLiteral(settings.errorStatusRegex)}"`,
   );
   const plainSel = buildSelector(settings.selector);

@@ -86,7 +86,7 @@ describe("loadProfile validation", () => {
       text: BASE + "colour: blue\n",
       message: ': (top level): unknown field "colour"',
       allowed:
-        "allowed: version, name, description, requiredTier, tiers, requests, evaluation, k6, objectives",
+        "allowed: version, name, description, requiredTier, tiers, requests, evaluation, k6, prometheus, objectives",
     },
     {
       name: "an unknown HTTP method",
@@ -158,9 +158,52 @@ describe("loadProfile validation", () => {
       allowed: "",
     },
     {
-      name: "memory without a query",
-      text: BASE + "  - id: memory\n    mandatory: false\n",
-      message: ": objectives[2].query: missing",
+      name: "a metric name with a dash",
+      text: BASE.replace(
+        "objectives:",
+        "prometheus:\n  metrics:\n    requestsTotal: http-requests\nobjectives:",
+      ),
+      message: ": prometheus.metrics.requestsTotal: not a Prometheus metric name",
+      allowed: "",
+    },
+    {
+      name: "an unknown metric key",
+      text: BASE.replace("objectives:", "prometheus:\n  metrics:\n    latency: x\nobjectives:"),
+      message: ': prometheus.metrics: unknown field "latency"',
+      allowed:
+        "allowed: requestsTotal, requestDuration, dbQueryDuration, cpuSecondsTotal, residentMemoryBytes",
+    },
+    {
+      name: "a label name with a dot",
+      text: BASE.replace(
+        "objectives:",
+        "prometheus:\n  labels: { route: http.route }\nobjectives:",
+      ),
+      message: ": prometheus.labels.route: not a Prometheus label name",
+      allowed: "",
+    },
+    {
+      name: "a selector in braces",
+      text: BASE.replace("objectives:", "prometheus:\n  selector: '{job=\"api\"}'\nobjectives:"),
+      message: ": prometheus.selector: give label matchers without braces",
+      allowed: "",
+    },
+    {
+      name: "a broken error status regex",
+      text: BASE.replace("objectives:", "prometheus:\n  errorStatusRegex: '5(..'\nobjectives:"),
+      message: ": prometheus.errorStatusRegex: not a valid regular expression",
+      allowed: "",
+    },
+    {
+      name: "a memory limit of zero",
+      text: BASE.replace("objectives:", "prometheus:\n  memoryLimitBytes: 0\nobjectives:"),
+      message: ": prometheus.memoryLimitBytes: too small",
+      allowed: "",
+    },
+    {
+      name: "a memory limit as text",
+      text: BASE.replace("objectives:", "prometheus:\n  memoryLimitBytes: 512Mi\nobjectives:"),
+      message: ": prometheus.memoryLimitBytes: expected number, got string",
       allowed: "",
     },
     {
@@ -180,6 +223,32 @@ describe("loadProfile validation", () => {
     expect(() => loadProfile("nope", { thresholdsDir: dir })).toThrow(
       new RegExp(`no profile "nope" \\(looked for .*nope\\.yaml\\); known profiles: sample`),
     );
+  });
+
+  it("keeps a prometheus section as written, and memory needs no query of its own", () => {
+    const dir = makeDir(
+      BASE.replace(
+        "objectives:",
+        [
+          "prometheus:",
+          "  selector: 'job=\"shop\"'",
+          "  metrics: { requestsTotal: shop_requests_total }",
+          "  labels: { route: path }",
+          "  memoryLimitBytes: 268435456",
+          "objectives:",
+        ].join("\n"),
+      ) +
+        "  - id: memory\n    mandatory: false\n    bounds: { target: 0.9, good: 0.8, excellent: 0.7 }\n",
+    );
+    const { profile } = loadProfile("sample", { thresholdsDir: dir });
+    expect(profile.prometheus).toEqual({
+      selector: 'job="shop"',
+      metrics: { requestsTotal: "shop_requests_total" },
+      labels: { route: "path" },
+      memoryLimitBytes: 268435456,
+    });
+    const memory = profile.objectives.find((o) => o.id === "memory");
+    expect(memory?.measure).toEqual({ kind: "prometheus", query: null });
   });
 
   it("loads by path, with tiers relative to the profile", () => {

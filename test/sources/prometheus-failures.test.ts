@@ -253,7 +253,10 @@ describe("readPrometheusSlis never passes what Prometheus did not answer cleanly
         { metrics: { ...settings.metrics, requestsTotal: "http requests" } },
         "prometheus.metrics.requestsTotal",
       ],
-      [{ labels: { route: "end-point", status: "status" } }, "prometheus.labels.route"],
+      [
+        { labels: { route: "end-point", status: "status", method: "method" } },
+        "prometheus.labels.route",
+      ],
       [{ cpuCores: 0 }, "prometheus.cpuCores"],
     ] as const) {
       await expect(
