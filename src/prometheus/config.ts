@@ -1,3 +1,4 @@
+import path from "node:path";
 import { stringify } from "yaml";
 import { ConfigError } from "../errors.js";
 
@@ -8,6 +9,10 @@ export interface PrometheusConfigOptions {
   /** `host:port` of each target, loopback only. */
   scrapeTargets: readonly string[];
   scrapeIntervalSeconds: number;
+  /** Default rule evaluation interval; the scrape interval by default. A group's own `interval` wins. */
+  evaluationIntervalSeconds?: number;
+  /** Absolute paths of Prometheus rule files (`rule_files`), e.g. `slogate rules --format rule-file`. */
+  ruleFiles?: readonly string[];
   metricsPath?: string;
   jobName?: string;
 }
@@ -58,16 +63,36 @@ export function scrapeTargetOf(serviceUrl: string): string {
  */
 export function generatePrometheusConfig(options: PrometheusConfigOptions): string {
   const { scrapeIntervalSeconds } = options;
-  if (!Number.isInteger(scrapeIntervalSeconds) || scrapeIntervalSeconds < 1) {
-    throw new ConfigError(
-      "PROMETHEUS_INTERVAL_INVALID",
-      `scrape interval ${scrapeIntervalSeconds}s: give a whole number of seconds >= 1`,
-    );
+  const evaluationIntervalSeconds = options.evaluationIntervalSeconds ?? scrapeIntervalSeconds;
+  for (const [what, seconds] of [
+    ["scrape", scrapeIntervalSeconds],
+    ["evaluation", evaluationIntervalSeconds],
+  ] as const) {
+    if (!Number.isInteger(seconds) || seconds < 1) {
+      throw new ConfigError(
+        "PROMETHEUS_INTERVAL_INVALID",
+        `${what} interval ${seconds}s: give a whole number of seconds >= 1`,
+      );
+    }
   }
   for (const target of options.scrapeTargets) parseScrapeTarget(target);
+  for (const file of options.ruleFiles ?? []) {
+    // Prometheus resolves a relative rule file against the config's folder, not the caller's.
+    if (!path.isAbsolute(file)) {
+      throw new ConfigError(
+        "PROMETHEUS_RULE_FILE_INVALID",
+        `rule file ${JSON.stringify(file)}: give an absolute path`,
+      );
+    }
+  }
   const interval = `${scrapeIntervalSeconds}s`;
   return stringify({
-    global: { scrape_interval: interval, scrape_timeout: interval, evaluation_interval: interval },
+    global: {
+      scrape_interval: interval,
+      scrape_timeout: interval,
+      evaluation_interval: `${evaluationIntervalSeconds}s`,
+    },
+    ...(options.ruleFiles?.length ? { rule_files: [...options.ruleFiles] } : {}),
     scrape_configs: [
       {
         job_name: options.jobName ?? SLOGATE_SCRAPE_JOB,

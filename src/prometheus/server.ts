@@ -12,6 +12,13 @@ export interface StartPrometheusOptions {
   scrapeTargets: readonly string[];
   /** Default 1: per-second resolution, so short CI runs still have many points. */
   scrapeIntervalSeconds?: number;
+  /**
+   * Rule files to load and evaluate (absolute paths). A file Prometheus
+   * rejects makes start fail with its log tail, like any bad config.
+   */
+  ruleFiles?: readonly string[];
+  /** Default evaluation interval of rule groups that set none; the scrape interval by default. */
+  evaluationIntervalSeconds?: number;
   /** Where the TSDB and config go; a fresh temp dir (removed at close) by default. */
   dataDir?: string;
   /** A binary found beforehand; `ensurePrometheus()` otherwise. */
@@ -55,6 +62,10 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     generatePrometheusConfig({
       scrapeTargets: options.scrapeTargets,
       scrapeIntervalSeconds: options.scrapeIntervalSeconds ?? 1,
+      ...(options.evaluationIntervalSeconds !== undefined
+        ? { evaluationIntervalSeconds: options.evaluationIntervalSeconds }
+        : {}),
+      ...(options.ruleFiles ? { ruleFiles: options.ruleFiles } : {}),
     }),
   );
   try {

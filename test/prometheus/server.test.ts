@@ -1,5 +1,8 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensurePrometheus, findPrometheus } from "../../src/prometheus/provision.js";
 import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
@@ -79,6 +82,33 @@ describe("generatePrometheusConfig", () => {
     expect(text).toContain("- 127.0.0.1:8080");
     expect(text).toContain("job_name: slogate-targets");
   });
+
+  it("loads rule files (absolute paths only) with their own evaluation interval", () => {
+    const parsed = parse(
+      generatePrometheusConfig({
+        scrapeTargets: [],
+        scrapeIntervalSeconds: 5,
+        evaluationIntervalSeconds: 1,
+        ruleFiles: ["/tmp/a.yaml", "/tmp/b.yaml"],
+      }),
+    ) as { global: Record<string, string>; rule_files: string[] };
+    expect(parsed.global).toMatchObject({ scrape_interval: "5s", evaluation_interval: "1s" });
+    expect(parsed.rule_files).toEqual(["/tmp/a.yaml", "/tmp/b.yaml"]);
+    expect(() =>
+      generatePrometheusConfig({
+        scrapeTargets: [],
+        scrapeIntervalSeconds: 1,
+        ruleFiles: ["rules.yaml"],
+      }),
+    ).toThrow(/rule file "rules.yaml": give an absolute path/);
+    expect(() =>
+      generatePrometheusConfig({
+        scrapeTargets: [],
+        scrapeIntervalSeconds: 1,
+        evaluationIntervalSeconds: 0.5,
+      }),
+    ).toThrow(/evaluation interval 0.5s/);
+  });
 });
 
 describe("startPrometheus", () => {
@@ -135,6 +165,36 @@ describe("startPrometheus", () => {
       await server.close();
     } finally {
       squatter.close();
+    }
+  });
+
+  it("evaluates the rule files it was given, and refuses to start on a broken one", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "slogate-rules-"));
+    try {
+      const good = path.join(dir, "good.yaml");
+      writeFileSync(
+        good,
+        "groups:\n  - name: t\n    interval: 1s\n    rules:\n      - record: test:two\n        expr: vector(1) + 1\n",
+      );
+      const server = await startPrometheus({ scrapeTargets: [], ruleFiles: [good] });
+      try {
+        await pollUntil(
+          async () => (await queryNow(server.url, "test:two")).data.result[0]?.value[1] === "2",
+          15_000,
+        );
+      } finally {
+        await server.close();
+      }
+      const bad = path.join(dir, "bad.yaml");
+      writeFileSync(
+        bad,
+        "groups:\n  - name: t\n    rules:\n      - record: x\n        expr: sum(\n",
+      );
+      await expect(startPrometheus({ scrapeTargets: [], ruleFiles: [bad] })).rejects.toThrow(
+        /did not become ready.*bad\.yaml/s,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
