@@ -96,12 +96,19 @@ targets
     "--with-prometheus",
     "also start a Prometheus on loopback scraping the service every second",
   )
+  .option(
+    "--with-postgres",
+    "keep the service's data in a throwaway PostgreSQL on loopback (installed if missing)",
+  )
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const { targetsStart } = await import("./commands/targets-start.js");
     const { openSidecars } = await import("./commands/stack.js");
     const text = (key: string) => (typeof opts[key] === "string" ? opts[key] : undefined);
-    // DATABASE_URL set: the service stores its data in PostgreSQL.
-    const sidecars = await openSidecars({ withPrometheus: opts.withPrometheus === true });
+    // --with-postgres or DATABASE_URL: the service stores its data in PostgreSQL.
+    const sidecars = await openSidecars({
+      withPrometheus: opts.withPrometheus === true,
+      withPostgres: opts.withPostgres === true,
+    });
     try {
       const started = await targetsStart({
         port: text("port"),
@@ -113,6 +120,7 @@ targets
         ...(text("rateLimitBurst") ? { rateLimitBurst: text("rateLimitBurst") } : {}),
         ...(sidecars.storage ? { storage: sidecars.storage } : {}),
       });
+      if (sidecars.databaseUrl) process.stdout.write(`  database  ${sidecars.databaseUrl}\n`);
       const prometheus = await sidecars.attachPrometheus(started.targets.url);
       if (prometheus) {
         process.stdout.write(
@@ -297,12 +305,14 @@ program
     "--with-prometheus",
     "also run Prometheus and judge server-side SLIs (db p95, CPU, memory)",
   )
+  .option("--with-postgres", "keep the service's data in a throwaway PostgreSQL on loopback")
   .action(
     async (opts: {
       rate: number;
       timeScale: number;
       require?: RequiredTier;
       withPrometheus?: boolean;
+      withPostgres?: boolean;
     }) => {
       const { demo } = await import("./commands/demo.js");
       const { renderReport } = await import("./reports/index.js");
@@ -311,6 +321,7 @@ program
         ratePerSecond: opts.rate,
         timeScale: opts.timeScale,
         withPrometheus: opts.withPrometheus === true,
+        withPostgres: opts.withPostgres === true,
         onStep: (line) => void process.stdout.write(`\n== ${line}\n`),
         onK6Output: (chunk) => void process.stderr.write(chunk),
         ...(opts.require ? { require: opts.require } : {}),

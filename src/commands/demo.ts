@@ -1,7 +1,8 @@
 import type { RequiredTier } from "../core/types.js";
+import { ToolError } from "../errors.js";
 import { startTargets } from "../targets/index.js";
 import { run, type RunResult } from "./run.js";
-import { openSidecars } from "./stack.js";
+import { openSidecars, type Sidecars } from "./stack.js";
 
 export interface DemoOptions {
   /** Steady iterations per second of the load scenario. */
@@ -12,6 +13,8 @@ export interface DemoOptions {
   reportsDir?: string;
   /** Also start Prometheus and judge the server-side SLIs (db p95, CPU, memory). */
   withPrometheus?: boolean;
+  /** Keep the service's data in a throwaway PostgreSQL on loopback, so the database tier measures real queries. */
+  withPostgres?: boolean;
   onK6Output?: (chunk: string) => void;
   /** Told when each step starts, for the terminal. */
   onStep?: (line: string) => void;
@@ -30,18 +33,56 @@ export interface DemoResult {
  */
 export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
   const step = options.onStep ?? (() => {});
-  // DATABASE_URL set: the service keeps its data in PostgreSQL.
-  const sidecars = await openSidecars({ withPrometheus: options.withPrometheus === true });
+  // A signal while k6 runs ends k6 gracefully (run-k6 relays it); any later step
+  // is skipped and the services, Prometheus and PostgreSQL are stopped and removed.
+  let interruptedBy: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interruptedBy ??= signal;
+  };
+  const stopIfInterrupted = () => {
+    if (interruptedBy !== null) {
+      throw new ToolError("INTERRUPTED", `interrupted by ${interruptedBy}; stopped the services`);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    // --with-postgres: a throwaway cluster; else DATABASE_URL set: that database.
+    const sidecars = await openSidecars({
+      withPrometheus: options.withPrometheus === true,
+      withPostgres: options.withPostgres === true,
+    });
+    try {
+      stopIfInterrupted();
+      return await runSteps(options, sidecars, step, stopIfInterrupted);
+    } finally {
+      await sidecars.close();
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+async function runSteps(
+  options: DemoOptions,
+  sidecars: Sidecars,
+  step: (line: string) => void,
+  stopIfInterrupted: () => void,
+): Promise<DemoResult> {
   const targets = await startTargets({
     port: 0,
     ...(sidecars.storage ? { storage: sidecars.storage } : {}),
   });
-  step(
-    `reference services on ${targets.url} (admin ${targets.adminUrl}; ${sidecars.storage ? "PostgreSQL" : "in-memory"} store)`,
-  );
+  const store = sidecars.databaseUrl
+    ? `PostgreSQL store ${sidecars.databaseUrl}`
+    : "in-memory store";
+  step(`reference services on ${targets.url} (admin ${targets.adminUrl}; ${store})`);
   try {
+    stopIfInterrupted();
     const prometheus = await sidecars.attachPrometheus(targets.url);
     if (prometheus) step(`Prometheus on ${prometheus.url}, scraping the service every second`);
+    stopIfInterrupted();
     const common = {
       target: targets.url,
       profile: "users-api",
@@ -55,6 +96,7 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
     };
     step("smoke: every endpoint once");
     const smoke = await run({ ...common, scenario: "smoke", window: { kind: "all" } });
+    stopIfInterrupted();
     step(`load: ramp-up, steady, ramp-down at ${options.ratePerSecond ?? 50} iterations/s`);
     const load = await run({
       ...common,
@@ -65,6 +107,5 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
     return { targetUrl: targets.url, smoke, load };
   } finally {
     await targets.close();
-    await sidecars.close();
   }
 }
