@@ -1,5 +1,6 @@
 import type { PointSelection } from "../core/evidence.js";
 import { evaluateEvidence } from "../core/evaluate.js";
+import { attachPrometheusSection } from "../core/prometheus-agreement.js";
 import type { ExternalMeasurement } from "../core/measurement.js";
 import type { PrometheusCollector } from "./prometheus-collector.js";
 import type { ReportInput, RequiredTier } from "../core/types.js";
@@ -147,5 +148,12 @@ export async function check(options: CheckOptions): Promise<ReportInput> {
   });
   const both = judge(collected.measurements);
   both.verdict.findings.push(...collected.findings);
-  return both;
+  return {
+    ...both,
+    verdict: attachPrometheusSection(both.verdict, {
+      server: collected.server,
+      timing: collected.timing,
+      policy: profile.prometheus?.onMismatch ?? "finding",
+    }),
+  };
 }

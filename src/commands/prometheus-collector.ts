@@ -1,10 +1,13 @@
 import { BUILT_IN_OBJECTIVES } from "../core/objectives.js";
 import { ConfigError } from "../errors.js";
 import type { SloProfile } from "../core/profile.js";
-import type { Finding } from "../core/types.js";
+import type { Finding, PrometheusSection } from "../core/types.js";
 import type { ExternalMeasurement } from "../core/measurement.js";
 import { parsePrometheusHeaders, type PrometheusAuthSettings } from "../sources/prometheus-auth.js";
-import { collectPrometheusEvidence } from "../sources/prometheus-collect.js";
+import {
+  collectPrometheusEvidence,
+  type CollectPrometheusResult,
+} from "../sources/prometheus-collect.js";
 import {
   applyProfileSeries,
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
@@ -34,9 +37,15 @@ export interface CollectorInput {
   client: { requests: number; p95Ms: number | null };
 }
 
-export type PrometheusCollector = (
-  input: CollectorInput,
-) => Promise<{ measurements: readonly ExternalMeasurement[]; findings: readonly Finding[] }>;
+/** What the collector brings back: evidence for the objectives, findings, and the server's own figures. */
+export interface CollectorResult {
+  measurements: readonly ExternalMeasurement[];
+  findings: readonly Finding[];
+  server: PrometheusSection["server"];
+  timing: PrometheusSection["timing"];
+}
+
+export type PrometheusCollector = (input: CollectorInput) => Promise<CollectorResult>;
 
 function isPrometheusObjectiveId(id: string): id is PrometheusObjectiveId {
   return (PROMETHEUS_OBJECTIVE_IDS as readonly string[]).includes(id);
@@ -114,7 +123,34 @@ export function createPrometheusCollector(
       ...(options.auth ? { auth: options.auth } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
     });
-    return { measurements: result.evidence, findings: result.findings };
+    return {
+      measurements: result.evidence,
+      findings: result.findings,
+      server: serverFiguresOf(result),
+      timing: result.timing,
+    };
+  };
+}
+
+/** The server's request figures from the evidence; null where Prometheus gave no usable value. */
+function serverFiguresOf(result: CollectPrometheusResult): PrometheusSection["server"] {
+  const usable = (id: string) => {
+    const item = result.evidence.find((entry) => entry.id === id);
+    return item?.status === "ok" && item.value !== null ? item : null;
+  };
+  const throughput = usable("throughput");
+  const bucket = result.latencyBucketMs;
+  return {
+    requests: throughput ? throughput.samples : null,
+    errorRatio: usable("error_rate")?.value ?? null,
+    p95Ms: usable("latency_p95")?.value ?? null,
+    requestsPerSecond: throughput?.value ?? null,
+    p95BucketMs: bucket
+      ? {
+          lowerMs: bucket.lowerMs,
+          upperMs: Number.isFinite(bucket.upperMs) ? bucket.upperMs : null,
+        }
+      : null,
   };
 }
 

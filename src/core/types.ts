@@ -63,6 +63,44 @@ export interface Verdict {
   objectives: ObjectiveResult[];
   findings: Finding[];
   run?: { id: string; scenario: string; target: string };
+  /** Present when Prometheus was queried (`--prometheus`): server and client side by side. */
+  prometheus?: PrometheusSection;
+}
+
+/** Request figures of one source for the verdict's window; null where it gave none. */
+export interface TrafficFigures {
+  requests: number | null;
+  /** Failed share of requests: k6's http_req_failed, the server's 5xx share. */
+  errorRatio: number | null;
+  p95Ms: number | null;
+  requestsPerSecond: number | null;
+}
+
+/** What a gross client/server disagreement does to the verdict (profile `prometheus.onMismatch`). */
+export type MismatchPolicy = "finding" | "inconclusive";
+
+/** The Prometheus part of a verdict: what the server saw next to what k6 saw, and its cost. */
+export interface PrometheusSection {
+  client: TrafficFigures;
+  server: TrafficFigures & {
+    /**
+     * The classic-histogram bucket (lowerMs, upperMs] holding the server p95
+     * (upperMs null above the last edge): the server figure is only known to
+     * this resolution. Null without a classic histogram or a p95.
+     */
+    p95BucketMs: { lowerMs: number; upperMs: number | null } | null;
+  };
+  /** Wall-clock time the Prometheus part added to the verdict, in ms. */
+  timing: {
+    /** Waiting for a scrape past the window's end. */
+    scrapeWaitMs: number;
+    /** The SLI queries (run in parallel) and the bucket-edge lookups. */
+    queriesMs: number;
+    totalMs: number;
+    queryCount: number;
+  };
+  /** The policy applied and the cross-check codes that count as a gross mismatch and fired. */
+  mismatch: { policy: MismatchPolicy; codes: string[] };
 }
 
 /** One time bucket of the run, for charts. Latencies in ms; null where the bucket had no requests. */

@@ -1,8 +1,10 @@
 import type {
   ObjectiveResult,
   Outcome,
+  PrometheusSection,
   RequiredTier,
   Tier,
+  TrafficFigures,
   Unit,
   Verdict,
 } from "../core/types.js";
@@ -89,4 +91,28 @@ export function formatK6(k6: Verdict["k6"]): string {
 /** `required good, achieved target` (achieved `none` when nothing was judged). */
 export function formatTiers(verdict: Verdict): string {
   return `required ${verdict.requiredTier}, achieved ${verdict.achievedTier ?? "none"}`;
+}
+
+/**
+ * The Prometheus part in one line: `server 452 req, 2.1 % errors, p95 145 ms
+ * in (100, 150] ms, 37.7 req/s · k6 455 req, … · Prometheus 1012 ms (scrape
+ * wait 960 ms, 14 queries 52 ms)`.
+ */
+export function formatPrometheusSection(section: PrometheusSection): string {
+  const { server, client, timing } = section;
+  const bucket = server.p95BucketMs;
+  const inBucket = bucket
+    ? ` in (${formatNumber(bucket.lowerMs)}, ${bucket.upperMs === null ? "+Inf" : formatNumber(bucket.upperMs)}] ms`
+    : "";
+  const cost = `Prometheus ${timing.totalMs} ms (scrape wait ${timing.scrapeWaitMs} ms, ${timing.queryCount} queries ${timing.queriesMs} ms)`;
+  return `server ${formatFigures(server, inBucket)} · k6 ${formatFigures(client, "")} · ${cost}`;
+}
+
+function formatFigures(figures: TrafficFigures, p95Suffix: string): string {
+  return [
+    `${figures.requests ?? MISSING} req`,
+    `${formatValue(figures.errorRatio, "ratio")} errors`,
+    `p95 ${formatValue(figures.p95Ms, "ms")}${figures.p95Ms === null ? "" : p95Suffix}`,
+    formatValue(figures.requestsPerSecond, "req/s"),
+  ].join(", ");
 }

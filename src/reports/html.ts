@@ -7,6 +7,7 @@ import {
   formatK6,
   formatNumber,
   formatOutcome,
+  formatPrometheusSection,
   formatTierLabel,
   formatValue,
   formatWindow,
@@ -105,6 +106,9 @@ function renderHeader(verdict: Verdict): string {
       `<span>scenario <b>${escapeHtml(verdict.run.scenario)}</b></span>`,
       `<span>target <b>${escapeHtml(verdict.run.target)}</b></span>`,
     );
+  }
+  if (verdict.prometheus !== undefined) {
+    facts.push(`<span id="prometheus">${escapeHtml(formatPrometheusSection(verdict.prometheus))}</span>`);
   }
   const achieved = verdict.achievedTier === null ? "none" : formatTierLabel(verdict.achievedTier);
   return `<header>

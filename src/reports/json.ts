@@ -1,5 +1,12 @@
 import { redactReportInput } from "../core/redact.js";
-import type { Finding, ObjectiveResult, ReportInput, TierBounds, Verdict } from "../core/types.js";
+import type {
+  Finding,
+  ObjectiveResult,
+  PrometheusSection,
+  ReportInput,
+  TierBounds,
+  Verdict,
+} from "../core/types.js";
 
 // Key order of each object in the contract. `Record<keyof …>` makes the
 // compiler reject a list that misses or invents a field, so a field added to
@@ -17,6 +24,7 @@ const VERDICT_KEYS: KeyOrder<Verdict> = {
   run: 7,
   objectives: 8,
   findings: 9,
+  prometheus: 10,
 };
 const WINDOW_KEYS: KeyOrder<Verdict["window"]> = { from: 0, to: 1, kind: 2, seconds: 3 };
 const K6_KEYS: KeyOrder<Verdict["k6"]> = { version: 0, exitCode: 1, thresholdsPassed: 2 };
@@ -35,6 +43,21 @@ const OBJECTIVE_KEYS: KeyOrder<ObjectiveResult> = {
 };
 const BOUNDS_KEYS: KeyOrder<TierBounds> = { direction: 0, target: 1, good: 2, excellent: 3 };
 const FINDING_KEYS: KeyOrder<Finding> = { severity: 0, code: 1, message: 2 };
+type Section = PrometheusSection;
+const PROMETHEUS_KEYS: KeyOrder<Section> = { client: 0, server: 1, timing: 2, mismatch: 3 };
+const FIGURE_KEYS: KeyOrder<Section["server"]> = {
+  requests: 0,
+  errorRatio: 1,
+  p95Ms: 2,
+  p95BucketMs: 3,
+  requestsPerSecond: 4,
+};
+const TIMING_KEYS: KeyOrder<Section["timing"]> = {
+  scrapeWaitMs: 0,
+  queriesMs: 1,
+  totalMs: 2,
+  queryCount: 3,
+};
 
 /**
  * The verdict as versioned JSON (schema {@link Verdict}), pretty-printed with
@@ -52,6 +75,12 @@ export function renderJson(input: ReportInput): string {
         orderKeys(objective, OBJECTIVE_KEYS, { bounds: (bounds) => orderKeys(bounds, BOUNDS_KEYS) }),
       ),
     findings: (value) => asArray(value).map((finding) => orderKeys(finding, FINDING_KEYS)),
+    prometheus: (value) =>
+      orderKeys(value, PROMETHEUS_KEYS, {
+        client: (figures) => orderKeys(figures, FIGURE_KEYS),
+        server: (figures) => orderKeys(figures, FIGURE_KEYS),
+        timing: (timing) => orderKeys(timing, TIMING_KEYS),
+      }),
   });
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

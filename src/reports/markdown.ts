@@ -5,6 +5,7 @@ import {
   formatK6,
   formatNumber,
   formatOutcome,
+  formatPrometheusSection,
   formatTiers,
   formatValue,
   formatWindow,
@@ -37,6 +38,9 @@ export function renderMarkdown(input: ReportInput, options: MarkdownReportOption
       "",
       `Run ${escapeMarkdown(run.id)} · scenario ${escapeMarkdown(run.scenario)} · target ${escapeMarkdown(run.target)}`,
     );
+  }
+  if (verdict.prometheus !== undefined) {
+    lines.push("", escapeMarkdown(formatPrometheusSection(verdict.prometheus)));
   }
   lines.push("");
 

@@ -4,6 +4,7 @@ import {
   formatBound,
   formatK6,
   formatOutcome,
+  formatPrometheusSection,
   formatTiers,
   formatValue,
   formatWindow,
@@ -57,6 +58,7 @@ export function renderText(input: ReportInput, options: TextReportOptions): stri
     const { run } = verdict;
     lines.push(`run ${clean(run.id)} · scenario ${clean(run.scenario)} · target ${clean(run.target)}`);
   }
+  if (verdict.prometheus !== undefined) lines.push(formatPrometheusSection(verdict.prometheus));
   lines.push("");
 
   if (verdict.objectives.length === 0) {

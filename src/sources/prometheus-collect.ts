@@ -47,6 +47,10 @@ export interface CollectPrometheusOptions {
 export interface CollectPrometheusResult extends PrometheusSlisResult {
   /** Cross-checks against k6 and bucket-resolution warnings. */
   findings: Finding[];
+  /** The classic-histogram bucket holding the server's request p95 (upperMs Infinity above the last edge), when known. */
+  latencyBucketMs: { lowerMs: number; upperMs: number } | null;
+  /** Wall-clock ms spent: waiting for the scrape, then querying (SLIs in parallel, then bucket edges). */
+  timing: { scrapeWaitMs: number; queriesMs: number; totalMs: number; queryCount: number };
 }
 
 /**
@@ -68,6 +72,7 @@ export async function collectPrometheusEvidence(
   };
   const scraped = options.scraped ?? true;
   const findings: Finding[] = [];
+  const startedMs = performance.now();
   if (scraped) {
     try {
       await waitForScrapeAfter({ connection, selector: settings.selector, afterMs: options.toMs });
@@ -80,6 +85,7 @@ export async function collectPrometheusEvidence(
       });
     }
   }
+  const queriesStartedMs = performance.now();
   const result = await readPrometheusSlis({
     connection,
     fromMs: options.fromMs,
@@ -101,6 +107,8 @@ export async function collectPrometheusEvidence(
     );
   }
 
+  let latencyBucketMs: CollectPrometheusResult["latencyBucketMs"] = null;
+  let bucketQueries = 0;
   for (const [id, metric] of [
     ["latency_p95", settings.metrics.requestDuration],
     ["db_latency_p95", settings.metrics.dbQueryDuration],
@@ -108,6 +116,7 @@ export async function collectPrometheusEvidence(
     const item = byId.get(id);
     if (item?.status !== "ok" || item.value === null || settings.histogramKind !== "classic")
       continue;
+    bucketQueries += 1;
     const edges = await readBucketEdges({
       connection,
       metric,
@@ -123,6 +132,7 @@ export async function collectPrometheusEvidence(
       objective: `server ${id}`,
     });
     findings.push(...resolution.findings);
+    if (id === "latency_p95") latencyBucketMs = resolution.bucket;
     const clientP95 = options.client?.p95Ms;
     if (id === "latency_p95" && clientP95 !== null && clientP95 !== undefined) {
       findings.push(
@@ -134,5 +144,12 @@ export async function collectPrometheusEvidence(
       );
     }
   }
-  return { ...result, findings };
+  const endedMs = performance.now();
+  const timing = {
+    scrapeWaitMs: Math.round(queriesStartedMs - startedMs),
+    queriesMs: Math.round(endedMs - queriesStartedMs),
+    totalMs: Math.round(endedMs - startedMs),
+    queryCount: result.timings.length + bucketQueries,
+  };
+  return { ...result, findings, latencyBucketMs, timing };
 }

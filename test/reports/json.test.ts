@@ -50,6 +50,32 @@ describe("renderJson", () => {
     expect(Object.keys(JSON.parse(renderJson(input)) as object).slice(-3)).toEqual(["findings", "alpha", "zeta"]);
   });
 
+  it("writes the prometheus section after findings, in the contract's key order", () => {
+    const prometheus = {
+      mismatch: { codes: ["SERVER_COUNT_LOW"], policy: "inconclusive" },
+      timing: { queryCount: 14, totalMs: 940, queriesMs: 40, scrapeWaitMs: 900 },
+      server: {
+        requestsPerSecond: 39.7,
+        p95BucketMs: { lowerMs: 100, upperMs: null },
+        p95Ms: 145,
+        errorRatio: 0.016,
+        requests: 1190,
+      },
+      client: { requestsPerSecond: 40, p95Ms: 122, errorRatio: 0.015, requests: 1200 },
+    };
+    const input = { ...MIXED_INPUT, verdict: { ...MIXED_INPUT.verdict, prometheus } } as ReportInput;
+    const parsed = JSON.parse(renderJson(input)) as Verdict;
+    expect(Object.keys(parsed).slice(-2)).toEqual(["findings", "prometheus"]);
+    expect(parsed.prometheus).toEqual(prometheus);
+    expect(Object.keys(parsed.prometheus ?? {})).toEqual(["client", "server", "timing", "mismatch"]);
+    expect(Object.keys(parsed.prometheus?.server ?? {})).toEqual([
+      "requests", "errorRatio", "p95Ms", "p95BucketMs", "requestsPerSecond",
+    ]);
+    expect(Object.keys(parsed.prometheus?.timing ?? {})).toEqual([
+      "scrapeWaitMs", "queriesMs", "totalMs", "queryCount",
+    ]);
+  });
+
   it("leaves timeline and routes out and redacts credentials", () => {
     const input: ReportInput = {
       ...MIXED_INPUT,

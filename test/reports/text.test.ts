@@ -65,6 +65,33 @@ describe("renderText", () => {
     expect(text).toContain("info    STEADY_WINDOW  evaluated phase=steady only (60 s)");
   });
 
+  it("shows server and k6 figures side by side and what Prometheus cost, when it was queried", () => {
+    expect(renderText(MIXED_INPUT, { color: false })).not.toContain("scrape wait");
+    const input: ReportInput = {
+      ...MIXED_INPUT,
+      verdict: {
+        ...MIXED_INPUT.verdict,
+        prometheus: {
+          client: { requests: 1200, errorRatio: 0.015, p95Ms: 122, requestsPerSecond: 40 },
+          server: {
+            requests: 1190,
+            errorRatio: 0.016,
+            p95Ms: 145,
+            requestsPerSecond: 39.7,
+            p95BucketMs: { lowerMs: 100, upperMs: 150 },
+          },
+          timing: { scrapeWaitMs: 900, queriesMs: 40, totalMs: 940, queryCount: 14 },
+          mismatch: { policy: "finding", codes: [] },
+        },
+      },
+    };
+    expect(renderText(input, { color: false })).toContain(
+      "server 1190 req, 1.6 % errors, p95 145 ms in (100, 150] ms, 39.7 req/s · " +
+        "k6 1200 req, 1.5 % errors, p95 122 ms, 40 req/s · " +
+        "Prometheus 940 ms (scrape wait 900 ms, 14 queries 40 ms)",
+    );
+  });
+
   it("colors verdicts only when asked", () => {
     const text = renderText(MIXED_INPUT, { color: true });
     expect(text).toContain(`${ESC}[31mFAIL`);
