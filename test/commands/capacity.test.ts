@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { capacity, type CapacityOptions } from "../../src/commands/capacity.js";
-import type { CapacityResult } from "../../src/core/capacity-result.js";
+import type { CapacityResult, CapacityStep } from "../../src/core/capacity-result.js";
+import type { CapacityStepCriteria } from "../../src/core/capacity-step.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";
 
 // Real searches: the real k6 against the reference service in capacity mode
@@ -42,6 +43,58 @@ function describeSteps(result: CapacityResult): string {
     .join("\n");
 }
 
+/**
+ * Judged steps carry k6's CPU and the machine's busy share, measured from
+ * /proc while the steady phase ran, not left unknown.
+ */
+function expectCpuMeasured(result: CapacityResult, steps: string): void {
+  const judged = result.steps.filter(
+    (step) => step.outcome !== "interrupted" && step.outcome !== "error",
+  );
+  expect(judged.length, steps).toBeGreaterThan(0);
+  for (const step of judged) {
+    expect(step.hostCores, steps).toBeGreaterThanOrEqual(1);
+    expect(step.k6CpuCores, steps).not.toBeNull();
+    expect(step.hostBusyRatio, steps).not.toBeNull();
+    // k6 works while it sends load, and cannot use more than the machine has.
+    expect(step.k6CpuCores ?? 0, steps).toBeGreaterThan(0.01);
+    expect(step.k6CpuCores ?? 0, steps).toBeLessThanOrEqual(step.hostCores * 1.05);
+    expect(step.hostBusyRatio ?? 0, steps).toBeGreaterThan(0);
+    expect(step.hostBusyRatio ?? 0, steps).toBeLessThanOrEqual(1);
+  }
+}
+
+/** The causes a step may be blamed on the load generator for, each with what its figures must show. */
+const GENERATOR_CAUSES = [
+  {
+    cause: "dropped iterations with idle VUs",
+    pattern: /^k6 dropped arrivals while only ~[\d.]+ of its \d+ VUs were needed/,
+    shows: (step: CapacityStep, criteria: CapacityStepCriteria) =>
+      step.droppedIterations > 0 &&
+      step.vuDemand !== null &&
+      step.vuDemand < criteria.idleVuRatio * step.maxVUs,
+  },
+  {
+    cause: "k6 CPU ≥ 90% of the machine",
+    pattern: /^k6 used [\d.]+ of the machine's \d+ cores$/,
+    shows: (step: CapacityStep, criteria: CapacityStepCriteria) =>
+      (step.k6CpuCores ?? 0) >= criteria.generatorCpuRatio * step.hostCores,
+  },
+  {
+    cause: "machine saturated",
+    // Also a failure run again on a saturated machine whose two runs disagreed.
+    pattern:
+      /^the machine's CPU was saturated|no idle CPU: the generator's machine is the limit$|^the machine running k6 had no idle CPU in either run/,
+    shows: (step: CapacityStep, criteria: CapacityStepCriteria) =>
+      (step.hostBusyRatio ?? 0) >= criteria.hostSaturatedRatio,
+  },
+  {
+    cause: "VU pool",
+    pattern: /^k6 ran out of its \d+ VUs .* the generator's VU pool limited the rate$/,
+    shows: (step: CapacityStep) => step.droppedIterations > 0,
+  },
+];
+
 describe("capacity search against a service of known capacity", () => {
   it.each([
     { name: "C=4, S=20 ms", faults: "capacity=4x20ms", concurrency: 4, serviceMs: 20 },
@@ -60,6 +113,7 @@ describe("capacity search against a service of known capacity", () => {
       result.steps.every((step) => step.limitedBy !== "generator"),
       steps,
     ).toBe(true);
+    expectCpuMeasured(result, steps);
     // 200 and 400 req/s are below the seed's 1000 req/s Target throughput.
     expect(result.throughputTier).toBe("none");
 
@@ -99,6 +153,18 @@ describe("capacity search against a service of known capacity", () => {
     expect(result.firstFailingRatePerSecond, steps).toBeNull();
     const last = result.steps[result.steps.length - 1];
     expect(last?.limitedBy).toBe("generator");
+    expectCpuMeasured(result, steps);
+
+    // Every step blamed on the generator names one of the known causes first,
+    // and its own figures show that cause.
+    const blamed = result.steps.filter((step) => step.limitedBy === "generator");
+    expect(blamed.length, steps).toBeGreaterThan(0);
+    for (const step of blamed) {
+      const named = GENERATOR_CAUSES.find(({ pattern }) => pattern.test(step.reasons[0] ?? ""));
+      expect(named, `step ${step.index}: ${step.reasons.join("; ")}`).toBeDefined();
+      console.log(`capacity=1000x1ms step ${step.index}: generator-limited by ${named?.cause}`);
+      expect(named?.shows(step, result.settings.criteria), steps).toBe(true);
+    }
   });
 
   it("an interrupt keeps the finished steps and reports them", async () => {
