@@ -131,6 +131,11 @@ export function generatePrometheusRules(options: PrometheusRulesOptions): Genera
     expressions.push({ rule: alert.alert, expr: alert.expr });
   };
 
+  // Alerts read the recorded series through the same matchers: two rule sets
+  // of one profile (say prod and staging) record the same name, and an
+  // unfiltered alert would fire once per rule set for each breaching service.
+  const upSel = `{${matchers.join(",")}}`;
+  const recorded = (range: string) => `${recordName(base, "error_ratio", range)}${upSel}`;
   const availability = findAvailability(profile, requiredTier);
   if (availability?.sli.kind === "error_ratio") {
     const scope = availability.sli.scope;
@@ -142,17 +147,10 @@ export function generatePrometheusRules(options: PrometheusRulesOptions): Genera
       recording.push({ record, expr, labels: ruleLabels });
       expressions.push({ rule: record, expr });
     }
-    addAlert(
-      highErrorRate(
-        availability.spec,
-        requiredTier,
-        recordName(base, "error_ratio", "5m"),
-        ruleLabels,
-      ),
-    );
+    addAlert(highErrorRate(availability.spec, requiredTier, recorded("5m"), ruleLabels));
     for (const window of BURN_RATE_WINDOWS) {
       const threshold = formatThresholdNumber(window.factor * budget);
-      const expr = `${recordName(base, "error_ratio", window.long)} > ${threshold}\nand\n${recordName(base, "error_ratio", window.short)} > ${threshold}`;
+      const expr = `${recorded(window.long)} > ${threshold}\nand\n${recorded(window.short)} > ${threshold}`;
       addAlert({
         alert: `${pascal(base)}ErrorBudgetBurn`,
         expr,
@@ -182,7 +180,6 @@ export function generatePrometheusRules(options: PrometheusRulesOptions): Genera
       ),
     );
   }
-  const upSel = `{${matchers.join(",")}}`;
   addAlert({
     alert: `${pascal(base)}ServiceDown`,
     expr: `up${upSel} == 0`,

@@ -37,7 +37,7 @@ describe("PrometheusRule from an SLO profile", () => {
     const { all } = generate();
     const byName = (name: string) => all.filter((r) => r.alert === name);
     expect(byName("UsersApiHighErrorRate")[0]?.expr).toBe(
-      `slogate_users_api:error_ratio:rate5m >= ${tiers.error_rate?.target}`,
+      `slogate_users_api:error_ratio:rate5m{service="users",namespace="prod"} >= ${tiers.error_rate?.target}`,
     );
     const latency = byName("UsersApiHighLatency")[0];
     expect(latency?.expr).toMatch(new RegExp(`\\* 1000 >= ${tiers.api_latency_p95?.target}$`));
@@ -59,10 +59,12 @@ describe("PrometheusRule from an SLO profile", () => {
       ["3d", "6h", 1],
     ] as const;
     expect(burns).toHaveLength(expected.length);
+    // Each alert reads only this selector's recorded series.
+    const sel = '{service="users",namespace="prod"}';
     expected.forEach(([long, short, factor], i) => {
       const threshold = Number((factor * budget).toFixed(12));
       expect(burns[i]?.expr).toBe(
-        `slogate_users_api:error_ratio:rate${long} > ${threshold}\nand\nslogate_users_api:error_ratio:rate${short} > ${threshold}`,
+        `slogate_users_api:error_ratio:rate${long}${sel} > ${threshold}\nand\nslogate_users_api:error_ratio:rate${short}${sel} > ${threshold}`,
       );
       expect(burns[i]?.labels?.severity).toBe(factor >= 6 ? "critical" : "warning");
     });
