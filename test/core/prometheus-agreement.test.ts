@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { parseProfile } from "../../src/core/profile.js";
 import { attachPrometheusSection, readClientFigures } from "../../src/core/prometheus-agreement.js";
+import { parseTierTable } from "../../src/core/tiers.js";
 import type {
   Finding,
   MismatchPolicy,
@@ -200,5 +202,33 @@ describe("readClientFigures", () => {
     },
   ])("$name", ({ objectives, expected }) => {
     expect(readClientFigures(buildVerdict("pass", [], objectives))).toEqual(expected);
+  });
+});
+
+describe("prometheus.onMismatch in a profile", () => {
+  const tiers = parseTierTable(
+    "version: 1\nrows:\n  error_rate: { unit: ratio, direction: max, target: 0.01, good: 0.001, excellent: 0.0001 }\n",
+    "tiers.yaml",
+  );
+  const profileWith = (prometheus: string) =>
+    `version: 1\nname: sample\n${prometheus}objectives:\n  - id: error_rate\n`;
+
+  it.each<{ name: string; section: string; expected: MismatchPolicy | undefined }>([
+    { name: "unset", section: "", expected: undefined },
+    { name: "finding", section: "prometheus:\n  onMismatch: finding\n", expected: "finding" },
+    {
+      name: "inconclusive",
+      section: "prometheus:\n  onMismatch: inconclusive\n",
+      expected: "inconclusive",
+    },
+  ])("$name", ({ section, expected }) => {
+    const profile = parseProfile(profileWith(section), "p.yaml", tiers);
+    expect(profile.prometheus?.onMismatch).toBe(expected);
+  });
+
+  it("refuses another value with one line naming the field and the allowed values", () => {
+    expect(() =>
+      parseProfile(profileWith("prometheus:\n  onMismatch: fail\n"), "p.yaml", tiers),
+    ).toThrow(/p\.yaml: prometheus\.onMismatch: .*finding.*inconclusive/);
   });
 });
