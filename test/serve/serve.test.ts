@@ -1,3 +1,12 @@
+// What `slogate serve` does before and around a verdict: strict parameters,
+// profile lookup, bearer auth, health routes, the per-request deadline, the
+// concurrency limit and log redaction. Prometheus here is a loopback stand-in
+// (test/sources/fake-prometheus.ts) because these cases need answers a real
+// Prometheus will not give on demand: an HTTP 500, a reply held back for
+// seconds, and a record of every query serve sent (to prove label values
+// reach PromQL as exact matchers). It decides no verdict worth trusting: the
+// pass, fail and no-data verdicts against a real Prometheus scraping the
+// reference service under k6 load are in serve-prometheus.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve } from "../../src/commands/serve.js";
 import type { RunningServe } from "../../src/serve/server.js";
@@ -111,7 +120,7 @@ describe("slogate serve: auth, health, limits", () => {
     expect(post.status).toBe(405);
   });
 
-  it("no data from Prometheus answers 200 with verdict inconclusive, never pass", async () => {
+  it("label values reach every query as exact matchers; an empty answer is inconclusive, never pass", async () => {
     answerEmpty();
     const answer = await get(`/v1/analysis/users-api?${OK_QUERY}`);
     expect(answer.status).toBe(200);
