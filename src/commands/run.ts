@@ -13,6 +13,7 @@ import { loadProfile } from "../sources/load-profile.js";
 import { buildK6RemoteWriteArgs, buildK6RemoteWriteEnv } from "../prometheus/k6-remote-write.js";
 import { check, type CheckOptions } from "./check.js";
 import { createPrometheusCollector, type PrometheusOptions } from "./prometheus-collector.js";
+import { resolvePrometheusAuth } from "../sources/prometheus-auth.js";
 import { createRunId } from "./run-id.js";
 
 export interface RunOptions {
@@ -102,6 +103,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
         remoteWriteUrl: new URL("api/v1/write", `${options.prometheus.url.replace(/\/+$/, "")}/`)
           .href,
         testId: runId,
+        // k6 pushes with the same credentials and headers the queries send.
+        auth: resolvePrometheusAuth(options.prometheus.auth ?? { kind: "none" }),
+        ...(options.prometheus.headers ? { headers: options.prometheus.headers } : {}),
       }
     : null;
   const result = await runK6({

@@ -1,4 +1,6 @@
+import { redactUrl } from "../core/redact.js";
 import { ConfigError } from "../errors.js";
+import { formatAuthorization, type PrometheusAuth } from "../sources/prometheus-auth.js";
 import {
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
   type PrometheusSliSettings,
@@ -11,6 +13,10 @@ export interface K6RemoteWriteOptions {
   testId: string;
   /** How often k6 pushes. Default 1 s: short CI runs still get several points. */
   pushIntervalSeconds?: number;
+  /** Resolved Prometheus credentials, the same the queries send. */
+  auth?: PrometheusAuth;
+  /** Extra headers (tenant ids, proxies), the same the queries send. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 const TEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -39,13 +45,63 @@ export function buildK6RemoteWriteArgs(options: K6RemoteWriteOptions): string[] 
  * k6 v2 takes that from K6_FEATURES=native-histograms (the older
  * K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true still works but is deprecated
  * and logs a warning), which needs Prometheus' native-histograms feature on.
+ * Credentials (basic or bearer) and extra headers go as
+ * K6_PROMETHEUS_RW_HEADERS_<Name>: environment only, never arguments or the
+ * URL, so neither `ps` nor k6's own output shows them.
  */
 export function buildK6RemoteWriteEnv(options: K6RemoteWriteOptions): Record<string, string> {
-  return {
-    K6_PROMETHEUS_RW_SERVER_URL: options.remoteWriteUrl,
+  const { url, userinfo } = splitUserinfo(options.remoteWriteUrl);
+  const env: Record<string, string> = {
+    K6_PROMETHEUS_RW_SERVER_URL: url,
     K6_FEATURES: "native-histograms",
     K6_PROMETHEUS_RW_PUSH_INTERVAL: `${options.pushIntervalSeconds ?? 1}s`,
   };
+  // k6 takes one header per K6_PROMETHEUS_RW_HEADERS_<Name> variable; the
+  // comma-separated K6_PROMETHEUS_RW_HTTP_HEADERS would break on a comma in a value.
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (name.toLowerCase() === "authorization") {
+      throw new ConfigError(
+        "PROMETHEUS_HEADER_INVALID",
+        "Prometheus header Authorization: give credentials as basic or bearer auth instead",
+      );
+    }
+    env[`K6_PROMETHEUS_RW_HEADERS_${name}`] = value;
+  }
+  // Credentials never ride in the URL k6 is given (it would print and log
+  // it); userinfo in --prometheus counts as basic auth when none is set.
+  const auth: PrometheusAuth =
+    options.auth && options.auth.kind !== "none" ? options.auth : (userinfo ?? { kind: "none" });
+  // Basic auth goes as a header too: k6 v2.2's remote-write client was seen
+  // not to send K6_PROMETHEUS_RW_USERNAME/PASSWORD (a test pushes through an
+  // authenticating proxy to keep this honest).
+  const authorization = formatAuthorization(auth);
+  if (authorization !== undefined) env.K6_PROMETHEUS_RW_HEADERS_Authorization = authorization;
+  return env;
+}
+
+/** The URL without `user:pass@`, and those credentials (percent-decoded) if it had them. */
+function splitUserinfo(text: string): {
+  url: string;
+  userinfo: Extract<PrometheusAuth, { kind: "basic" }> | null;
+} {
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new ConfigError(
+      "PROMETHEUS_URL_INVALID",
+      `remote-write URL ${JSON.stringify(redactUrl(text))} is not a URL`,
+    );
+  }
+  if (parsed.username === "" && parsed.password === "") return { url: text, userinfo: null };
+  const userinfo = {
+    kind: "basic" as const,
+    username: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+  };
+  parsed.username = "";
+  parsed.password = "";
+  return { url: parsed.href, userinfo };
 }
 
 /**
