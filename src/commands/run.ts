@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { buildErrorVerdict } from "../core/error-verdict.js";
 import { buildK6Thresholds } from "../core/k6-thresholds.js";
 import { redactUrl } from "../core/redact.js";
 import type { ReportInput, RequiredTier } from "../core/types.js";
@@ -65,8 +66,8 @@ function scenarioEnv(options: RunOptions, thresholds: unknown): Record<string, s
  * Bundles the scenario, runs it with the real k6 against the target, keeps
  * every raw file in reports/<run-id>/, then judges the results against the
  * profile and writes all report formats there. A k6 exit that leaves no usable
- * evidence (script error, invalid options…) is a K6Error after run.json and
- * k6.log are written.
+ * evidence (script error, invalid options…) writes an `error` verdict in every
+ * format beside k6's raw files, then is a K6Error quoting k6's own error line.
  */
 export async function run(options: RunOptions): Promise<RunResult> {
   const now = options.now ?? (() => new Date());
@@ -127,10 +128,27 @@ export async function run(options: RunOptions): Promise<RunResult> {
   };
   writeFileSync(path.join(dir, "run.json"), `${JSON.stringify(exitInfo, null, 2)}\n`);
 
+  const run = { id: runId, scenario: options.scenario, target: redactUrl(options.target) };
   if (!result.exit.evidence) {
+    const { code, name, description } = result.exit;
+    const said = result.errorMessages[0];
+    const cause = `${description} (k6 exit ${code} ${name})${said === undefined ? "" : `: ${said}`}`;
+    await writeReports(
+      dir,
+      buildErrorVerdict({
+        profile,
+        requiredTier,
+        code: `K6_${name}`,
+        message: cause,
+        k6: { version: k6.version, exitCode: code },
+        startedAt: result.startedAt,
+        endedAt: result.endedAt,
+        run,
+      }),
+    );
     throw new K6Error(
-      `K6_${result.exit.name}`,
-      `k6 ${result.exit.description} (k6 exit ${result.exit.code} ${result.exit.name}); raw output kept in ${path.join(dir, "k6.log")}`,
+      `K6_${name}`,
+      `${cause}; raw output kept in ${path.join(dir, "k6.log")}, error verdict in ${path.join(dir, "verdict.json")}`,
     );
   }
 
@@ -147,7 +165,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ...report,
     verdict: {
       ...report.verdict,
-      run: { id: runId, scenario: options.scenario, target: redactUrl(options.target) },
+      run,
     },
   };
   if (result.interruptedBy) {

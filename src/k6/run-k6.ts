@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { describeK6Exit, type K6ExitMeaning } from "./exit-codes.js";
+import { createRedactingLines, readK6ErrorMessage } from "./k6-log.js";
 import type { K6Binary } from "./provision.js";
 
 export interface RunK6Options {
@@ -26,12 +27,18 @@ export interface RunK6Result {
   ndjsonPath: string;
   summaryPath: string;
   logPath: string;
+  /** The first few `level=error` messages k6 logged (first line each, redacted). */
+  errorMessages: string[];
   startedAt: Date;
   endedAt: Date;
 }
 
+/** How many of k6's error messages a result keeps: the first one names the cause. */
+const MAX_ERROR_MESSAGES = 5;
+
 /**
- * Runs k6 once, teeing its output to k6.log and the caller, relaying
+ * Runs k6 once, teeing its output to k6.log and the caller with credentials
+ * redacted line by line (a target URL's userinfo, tokens in errors), relaying
  * SIGINT/SIGTERM to it (k6 then ends gracefully and writes its results; a
  * second signal stops it at once). Result files are never deleted here.
  */
@@ -78,13 +85,21 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
           setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
         }, options.timeoutMs);
 
-  const forward = (chunk: Buffer) => {
-    const text = chunk.toString("utf8");
+  const errorMessages: string[] = [];
+  const emit = (text: string) => {
     log.write(text);
     options.onOutput?.(text);
+    for (const line of text.split(/[\r\n]/)) {
+      if (errorMessages.length >= MAX_ERROR_MESSAGES) break;
+      const message = readK6ErrorMessage(line);
+      if (message !== null) errorMessages.push(message);
+    }
   };
-  child.stdout.on("data", forward);
-  child.stderr.on("data", forward);
+  // One splitter per stream: a line may only be cut where its own stream ends it.
+  const stdoutLines = createRedactingLines(emit);
+  const stderrLines = createRedactingLines(emit);
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => stdoutLines.push(chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => stderrLines.push(chunk));
 
   try {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
@@ -93,6 +108,8 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
         child.on("close", (status, sig) => resolve([status, sig]));
       },
     );
+    stdoutLines.flush();
+    stderrLines.flush();
     return {
       exit: describeK6Exit(code, signal),
       signal,
@@ -100,6 +117,7 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
       ndjsonPath,
       summaryPath,
       logPath,
+      errorMessages,
       startedAt,
       endedAt: new Date(),
     };
