@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Outcome, ReportInput, RequiredTier } from "./core/types.js";
 import type { PrometheusFlags } from "./commands/prometheus-collector.js";
 import { registerIntegrationCommands } from "./cli-integrations.js";
@@ -49,7 +49,12 @@ async function emitVerdict(input: ReportInput, format: StdoutFormat): Promise<vo
 const program = new Command()
   .name("slogate")
   .description("Load tests with k6, verdicts against SLO tiers.")
-  .showHelpAfterError()
+  // Usage errors must exit 3, not commander's 1 (which reads as a failed
+  // SLO), with one line rather than the whole help: commander throws instead
+  // of exiting and prints nothing; the catch at the end reports it.
+  // Subcommands inherit both settings when they are created.
+  .exitOverride()
+  .configureOutput({ outputError: () => undefined })
   .addHelpText("after", EXIT_HELP);
 
 program
@@ -342,7 +347,36 @@ program
 
 registerIntegrationCommands(program);
 
+/** The subcommands the user typed (`["targets", "start"]`), for the help hint. */
+function findCommandPath(root: Command, args: readonly string[]): string[] {
+  const names: string[] = [];
+  let current = root;
+  for (const arg of args) {
+    const sub = current.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!sub) break;
+    names.push(sub.name());
+    current = sub;
+  }
+  return names;
+}
+
+/** Commander's parse errors: --help/--version end 0, every usage error 3 with one line. */
+function reportCommanderError(error: CommanderError): void {
+  if (error.exitCode === 0) return;
+  // "commander.help": no subcommand given, the help is already on stderr.
+  if (error.code !== "commander.help") {
+    const command = ["slogate", ...findCommandPath(program, process.argv.slice(2))].join(" ");
+    const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+    process.stderr.write(`slogate: ${message}; see \`${command} --help\`\n`);
+  }
+  process.exitCode = EXIT.error;
+}
+
 program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    reportCommanderError(error);
+    return;
+  }
   if (isToolError(error)) {
     process.stderr.write(`slogate: ${error.message}\n`);
   } else {
