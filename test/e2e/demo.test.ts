@@ -1,0 +1,47 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli, tempDir } from "./cli.js";
+
+// The README's main job (`npm run demo` = `slogate demo`) as a user runs it:
+// it starts the reference services itself, runs smoke and a short load test on
+// the real k6. --time-scale 0.04 turns the 2m/5m/2m shape into ~5s/12s/5s.
+const EXIT_OF: Record<string, number> = { pass: 0, fail: 1, inconclusive: 2 };
+
+describe("slogate demo, the README's main job", () => {
+  it("runs smoke and load on real k6, exits with the load verdict and prints where the reports are", async () => {
+    const cwd = tempDir();
+    const result = await runCli(["demo", "--time-scale", "0.04", "--rate", "40"], {
+      cwd,
+      timeoutMs: 90_000,
+    });
+    const verdicts = [...result.stdout.matchAll(/^== (smoke|load): (\w+) \(k6 (\d+)/gm)].map(
+      (m) => ({ step: m[1], verdict: m[2] ?? "", k6: Number(m[3]) }),
+    );
+    expect(
+      verdicts.map((v) => v.step),
+      result.stdout + result.stderr.slice(-1500),
+    ).toEqual(["smoke", "load"]);
+    const load = verdicts[1];
+    expect(EXIT_OF[load?.verdict ?? ""]).toBeDefined();
+    expect(result.code).toBe(EXIT_OF[load?.verdict ?? ""]);
+
+    const dirs = [...result.stdout.matchAll(/^reports: (\S+) \(open (\S+)\)$/gm)];
+    expect(dirs).toHaveLength(2);
+    for (const [, dir, html] of dirs) {
+      expect(existsSync(dir ?? ""), dir).toBe(true);
+      expect(existsSync(html ?? ""), html).toBe(true);
+      expect(path.resolve(dir ?? "").startsWith(path.join(cwd, "reports"))).toBe(true);
+    }
+    // Real traffic: k6's own http_reqs points in the load run's NDJSON.
+    const loadDir = dirs[1]?.[1] ?? "";
+    const httpReqs = readFileSync(path.join(loadDir, "k6.ndjson"), "utf8")
+      .split("\n")
+      .filter((line) => line.includes('"type":"Point"') && line.includes('"metric":"http_reqs"'));
+    expect(httpReqs.length).toBeGreaterThan(200);
+    const verdict = JSON.parse(readFileSync(path.join(loadDir, "verdict.json"), "utf8")) as {
+      verdict: string;
+    };
+    expect(verdict.verdict).toBe(load?.verdict);
+  });
+});
