@@ -1,5 +1,15 @@
+// Argo Rollouts' own analysis controller (v1.9.1, test/argo-conformance/*.go)
+// run on slogate's generated templates. What is real: the controller, its
+// prometheus, web and job providers and condition evaluation; a Prometheus
+// process scraping the reference services under k6 load; `slogate serve`; the
+// built CLI the Job runs. What is not: there is no cluster here, so the
+// Kubernetes API is a client-go fake (k8s.io/client-go/kubernetes/fake) and
+// the Jobs the job provider creates are run by the harness as local processes
+// (the container's args after the image's entrypoint, emptyDirs as temp dirs),
+// which then sets the Job's Complete/Failed condition from the exit code.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -85,6 +95,15 @@ function template(
     ...options,
   });
   return out;
+}
+
+/** A loopback port nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const socket = net.createServer();
+  await new Promise<void>((resolve) => socket.listen(0, "127.0.0.1", resolve));
+  const { port } = socket.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
 }
 
 function argsFor(target: string): Record<string, string> {
@@ -298,6 +317,67 @@ describe("Argo Rollouts' job provider: the Job's exit code decides", () => {
     expect(ok?.phase).toBe("Successful");
     expect(bad?.jobs?.[0]?.exitCode, bad?.jobs?.[0]?.output).toBe(1);
     expect(bad?.phase).toBe("Failed");
+  }, 300_000);
+});
+
+describe("no data, no Prometheus: never Successful", () => {
+  // Both runs at once: Argo retries an Error measurement only every 10 s.
+  let job: Promise<HarnessRun>;
+  let cluster: Promise<HarnessRun>;
+  let closedUrl: string;
+  beforeAll(async () => {
+    const port = await closedPort();
+    closedUrl = `http://127.0.0.1:${port}`;
+    const jobFile = template("job-nodata", {
+      provider: "job",
+      image: "ghcr.io/acme/slogate:test",
+      scenario: JOB.scenario,
+      ratePerSecond: JOB.ratePerSecond,
+      timeScale: JOB.timeScale,
+      activeDeadlineSeconds: 180,
+    });
+    job = runHarness("job-nodata", {
+      templates: [jobFile],
+      args: { "canary-url": closedUrl },
+      jobCommand: [process.execPath, CLI],
+      jobEnv: { NO_COLOR: "1" },
+      timeoutSeconds: 240,
+    }) as Promise<HarnessRun>;
+    const clusterFile = template("cluster-unreachable", {
+      provider: "prometheus",
+      kind: "ClusterAnalysisTemplate",
+      prometheusAddress: closedUrl,
+    });
+    cluster = runHarness("cluster-unreachable", {
+      templates: [clusterFile],
+      args: argsFor(hostPort(healthy.url)),
+      timeoutSeconds: 240,
+    }) as Promise<HarnessRun>;
+    // Either rejecting is reported by its own test.
+    job.catch(() => undefined);
+    cluster.catch(() => undefined);
+  });
+
+  it("job provider, canary on a closed port: the gate exits non-zero, the run is not Successful", async () => {
+    expect(existsSync(CLI), `${CLI} is missing: run \`npm run build\` first`).toBe(true);
+    const result = await job;
+    const ran = result.jobs?.[0];
+    expect(ran?.args.slice(0, 4)).toEqual(["run", "load", "--target", closedUrl]);
+    console.log(`job provider, no data: exit ${ran?.exitCode}, phase ${result.phase}`);
+    // The job provider has no Inconclusive: any non-zero exit fails the Job.
+    expect(ran?.exitCode, ran?.output).toBeGreaterThan(0);
+    // slogate run checks the target once before k6 starts (exit 3, error).
+    expect(ran?.output).toMatch(/unreachable/);
+    expect(["Failed", "Error"]).toContain(result.phase);
+  }, 300_000);
+
+  it("ClusterAnalysisTemplate, Prometheus unreachable: Error, every measurement an Error", async () => {
+    const result = await cluster;
+    expect(result.phase, JSON.stringify(result, null, 1)).toBe("Error");
+    for (const metric of result.metrics.filter((m) => !m.dryRun)) {
+      expect(metric.phase, metric.name).toBe("Error");
+      for (const m of metric.measurements) expect(m.phase, metric.name).toBe("Error");
+    }
   }, 300_000);
 });
 
