@@ -112,8 +112,13 @@ export async function startTargets(options: StartTargetsOptions = {}): Promise<R
   const close = (): Promise<void> => {
     closing ??= (async () => {
       ready = false;
+      // A payment batch in flight may be waiting out an injected db delay on
+      // these timers; once they are cleared it never resumes, and awaiting it
+      // would hang. Give it a moment to finish first: past that, it stays
+      // parked forever and never touches the store again.
+      await settleWithin(worker.close(), 1_000);
       timers.clear();
-      await Promise.all([stopServer(server), stopServer(admin), worker.close()]);
+      await Promise.all([stopServer(server), stopServer(admin)]);
       if (options.storage === undefined) await rawStorage.close();
     })();
     return closing;
@@ -173,6 +178,19 @@ function listen(server: Server, port: number, host: string, flag: string): Promi
     server.once("error", onError);
     server.once("listening", onListening);
     server.listen(port, host);
+  });
+}
+
+/** Resolves when `work` settles or after `ms`, whichever is first; the timer keeps nothing alive. */
+function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    work.then(done, done);
   });
 }
 

@@ -75,4 +75,28 @@ describe("startTargets", () => {
     // close() is idempotent.
     await targets.close();
   });
+
+  it("closes when the order worker's batch is waiting out an injected database delay", async () => {
+    const targets = await startTargets({ orderProcessingDelayMs: 0, faults: "none" });
+    const order = await call(targets.url, "POST", "/orders", {
+      userId: 1,
+      items: [{ productId: 1, quantity: 1 }],
+    });
+    expect(order.status).toBe(201);
+    // Orders created from now on are paid at once, through a store that takes 400 ms per call.
+    targets.setFaults("db=400ms");
+    const slow = await call(targets.url, "POST", "/orders", {
+      userId: 1,
+      items: [{ productId: 1, quantity: 1 }],
+    });
+    expect(slow.status).toBe(201);
+    // The worker's markOrderPaid is now inside the 400 ms delay.
+    const begin = performance.now();
+    const closed = await Promise.race([
+      targets.close().then(() => "closed"),
+      new Promise((resolve) => setTimeout(resolve, 5_000, "hung")),
+    ]);
+    expect(closed).toBe("closed");
+    expect(performance.now() - begin).toBeLessThan(2_000);
+  });
 });
