@@ -1,5 +1,6 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { chmodSync, readdirSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { objective, readVerdict, reportsDirOf, runCli, tempDir } from "./cli.js"
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 
 interface Stack {
-  child: ChildProcessWithoutNullStreams;
+  child: ChildProcessByStdio<null, Readable, Readable>;
   /** What the CLI printed so far. */
   output: () => string;
   exited: Promise<number | null>;
