@@ -75,6 +75,8 @@ describe("readPrometheusSlis never passes what Prometheus did not answer cleanly
     name: string;
     expected: "error" | "inconclusive";
     reason: RegExp;
+    /** The reason when only the value queries answer this way (`up` answers healthy); `reason` if unset. */
+    valueReason?: RegExp;
     answer: (request: FakeRequest) => FakeAnswer;
   }
   const nativeHistogram = (r: FakeRequest): FakeAnswer => ({
@@ -119,6 +121,25 @@ describe("readPrometheusSlis never passes what Prometheus did not answer cleanly
       expected: "error",
       reason: /HTTP 503/,
       answer: () => promError(503, "unavailable", "tsdb"),
+    },
+    {
+      // Prometheus answers a query its client gave up on with 499 canceled.
+      name: "HTTP 499 canceled",
+      expected: "error",
+      reason: /HTTP 499 canceled/,
+      answer: () => promError(499, "canceled", "query was canceled"),
+    },
+    {
+      name: "HTTP 404 not_found",
+      expected: "error",
+      reason: /HTTP 404 not_found/,
+      answer: () => promError(404, "not_found", "no such endpoint"),
+    },
+    {
+      name: "HTTP 406 not_acceptable",
+      expected: "error",
+      reason: /HTTP 406 not_acceptable/,
+      answer: () => promError(406, "not_acceptable", "cannot encode the answer"),
     },
     {
       name: "HTTP 500 internal",
@@ -166,6 +187,7 @@ describe("readPrometheusSlis never passes what Prometheus did not answer cleanly
       name: "empty vector",
       expected: "inconclusive",
       reason: /empty result|no `up` series/,
+      valueReason: /empty result/,
       answer: (r) => ({ status: 200, body: vectorBody(r.time, []) }),
     },
     {
@@ -199,6 +221,23 @@ describe("readPrometheusSlis never passes what Prometheus did not answer cleanly
       answer: (r) => ({ ...healthy(r), stall: true }),
     },
   ];
+
+  // The same answers on the value queries only, while `up` answers healthy:
+  // each case must fail through the value path itself, not because the
+  // scrape-coverage check already gave up on the window.
+  it.each(cases)(
+    "$name, on the value queries only (coverage complete) → $expected",
+    async ({ expected, reason, valueReason, answer }) => {
+      fake.setHandler((r) => (r.query.startsWith("up{") ? healthy(r) : answer(r)));
+      const result = await read(500);
+      expect(result.coverage.kind).toBe("complete");
+      for (const evidence of result.evidence) {
+        expect(evidence.status, `${evidence.id}: ${evidence.reason ?? ""}`).toBe(expected);
+        expect(evidence.value).toBeNull();
+        expect(evidence.reason).toMatch(valueReason ?? reason);
+      }
+    },
+  );
 
   it.each(cases)("$name → $expected", async ({ expected, reason, answer }) => {
     fake.setHandler(answer);
