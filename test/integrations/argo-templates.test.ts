@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -190,8 +191,44 @@ describe("prometheus provider: one metric per measurable objective, bounds from 
 
   it("orders-api: the k6-only completion trend is reported as skipped, not silently dropped", () => {
     const { skipped, yaml } = generate({ provider: "prometheus", profile: "orders-api" });
-    expect(skipped.map((s) => s.id)).toEqual(["order_completion_p95", "cpu"]);
+    // cpu and memory need the allowance and limit, which neither flags nor the profile give here.
+    expect(skipped.map((s) => s.id)).toEqual(["order_completion_p95", "cpu", "memory"]);
     expect(yaml).toContain("# Not measured here: order_completion_p95");
+  });
+
+  it("a profile's prometheus: section names the series and gives the memory limit", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "slogate-argo-profile-"));
+    try {
+      const file = path.join(dir, "shop.yaml");
+      writeFileSync(
+        file,
+        [
+          "version: 1",
+          "name: shop",
+          `tiers: ${path.join(THRESHOLDS_DIR, "tiers.yaml")}`,
+          "prometheus:",
+          "  metrics: { requestsTotal: shop_requests_total, residentMemoryBytes: shop_rss_bytes }",
+          "  labels: { route: path, status: code }",
+          "  memoryLimitBytes: 1073741824",
+          "objectives:",
+          "  - id: error_rate",
+          "  - id: memory",
+          "    mandatory: false",
+          "",
+        ].join("\n"),
+      );
+      const { template, skipped } = generate({ provider: "prometheus", profile: file });
+      expect(skipped).toEqual([]);
+      const query = (name: string) =>
+        String(template.spec.metrics.find((m) => m.name === name)?.provider.prometheus?.query);
+      expect(query("error_rate")).toContain("shop_requests_total");
+      expect(query("error_rate")).toMatch(/code=~"5\.\."/);
+      expect(query("error_rate")).not.toContain("http_requests_total");
+      expect(query("memory")).toContain("shop_rss_bytes");
+      expect(query("memory")).toContain("1073741824");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("labels set to none drop their args and matchers", () => {
