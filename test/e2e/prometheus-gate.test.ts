@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { scrapeTargetOf } from "../../src/prometheus/config.js";
 import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
@@ -15,10 +17,18 @@ afterEach(async () => {
   prometheus = targets = undefined;
 });
 
-async function runWithPrometheus(faults: string) {
+async function runWithPrometheus(
+  faults: string,
+  extra: {
+    args?: string[];
+    /** Runs beside the CLI (given its result to come) and is awaited after it. */
+    duringRun?: (targetUrl: string, finished: Promise<unknown>) => Promise<unknown>;
+  } = {},
+) {
   targets = await startTargets({ port: 0, faults });
   prometheus = await startPrometheus({ scrapeTargets: [scrapeTargetOf(targets.url)] });
-  const result = await runCli(
+  const cwd = tempDir();
+  const running = runCli(
     [
       "run",
       "load",
@@ -40,10 +50,14 @@ async function runWithPrometheus(faults: string) {
       "MAX_VUS=200",
       "--format",
       "json",
+      ...(extra.args ?? []),
     ],
-    { cwd: tempDir() },
+    { cwd },
   );
-  return { result, verdict: readVerdict(reportsDirOf(result)) };
+  const beside = extra.duringRun?.(targets.url, running);
+  const result = await running;
+  await beside;
+  return { result, verdict: readVerdict(reportsDirOf(result)), cwd };
 }
 
 async function queryVector(url: string, promql: string): Promise<unknown[]> {
@@ -139,6 +153,52 @@ describe("slogate run --prometheus, real k6 and a real Prometheus", () => {
     expect(section.mismatch).toEqual({ policy: "finding", codes: [] });
     expect(timing.queryCount).toBeGreaterThan(0);
     expect(timing.totalMs).toBeGreaterThanOrEqual(timing.scrapeWaitMs + timing.queriesMs - 1);
+  });
+
+  it("with prometheus.onMismatch: inconclusive, other traffic on the service makes a passing run inconclusive", async () => {
+    // users-api as shipped, plus the policy; tiers resolve from the project's thresholds/.
+    const profileFile = path.join(tempDir(), "users-api-strict.yaml");
+    const shipped = readFileSync(
+      new URL("../../thresholds/profiles/users-api.yaml", import.meta.url),
+      "utf8",
+    );
+    writeFileSync(profileFile, `${shipped}\nprometheus:\n  onMismatch: inconclusive\n`);
+    let sent = 0;
+    // Requests k6 did not send, on a route the profile judges: the service
+    // counts about twice what k6 sent. Bounded in time and count, loopback only.
+    const otherTraffic = async (targetUrl: string, finished: Promise<unknown>) => {
+      let running = true;
+      void finished.finally(() => (running = false));
+      const deadline = Date.now() + 60_000;
+      while (running && Date.now() < deadline && sent < 4000) {
+        await fetch(`${targetUrl}/api/v1/users?limit=1`)
+          .then((response) => response.arrayBuffer())
+          .catch(() => undefined);
+        sent += 1;
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+    };
+    const { result, verdict } = await runWithPrometheus("none", {
+      args: ["--profile", profileFile],
+      duringRun: otherTraffic,
+    });
+    expect(sent).toBeGreaterThan(100);
+    expect(result.code, result.stderr.slice(-1500)).toBe(2);
+    expect(verdict.verdict).toBe("inconclusive");
+    // Every mandatory objective passed on k6's evidence: only the policy made it inconclusive.
+    for (const found of verdict.objectives.filter((o) => o.mandatory)) {
+      expect(found.verdict, found.id).toBe("pass");
+    }
+    const codes = verdict.findings.map((finding) => finding.code);
+    expect(codes).toContain("SERVER_COUNT_HIGH");
+    expect(codes).toContain("PROMETHEUS_MISMATCH");
+    // The extra requests are fast list reads, so the server's p95 may also drop
+    // far below k6's (SERVER_P95_FAR_BELOW_CLIENT): both are gross mismatches.
+    expect(verdict.prometheus?.mismatch.policy).toBe("inconclusive");
+    expect(verdict.prometheus?.mismatch.codes).toContain("SERVER_COUNT_HIGH");
+    expect(verdict.prometheus?.server.requests).toBeGreaterThan(
+      1.5 * (verdict.prometheus?.client.requests ?? Number.POSITIVE_INFINITY),
+    );
   });
 
   it("moves db_latency_p95 from Excellent to Target when the database is slowed to 40–60 ms", async () => {
