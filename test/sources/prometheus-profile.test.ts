@@ -63,20 +63,42 @@ ${prometheus}objectives:
 `;
 }
 
+interface Tally {
+  requests: number;
+  errors: number;
+  gets: number;
+}
+
 /** A fixed list of requests, four at a time: bounded in count, loopback only. */
-async function sendRequests(baseUrl: string): Promise<{ requests: number; errors: number }> {
-  const paths: string[] = [];
-  for (let i = 1; i <= 60; i++) paths.push(`/api/v1/users/${i}`);
-  for (let i = 0; i < 40; i++) paths.push(`/api/v1/products?limit=5&offset=${i}`);
-  const tally = { requests: 0, errors: 0 };
+async function sendRequests(baseUrl: string): Promise<Tally> {
+  const plan: { path: string; body?: object }[] = [];
+  for (let i = 1; i <= 60; i++) plan.push({ path: `/api/v1/users/${i}` });
+  for (let i = 0; i < 40; i++) plan.push({ path: `/api/v1/products?limit=5&offset=${i}` });
+  for (let i = 0; i < 10; i++) {
+    plan.push({
+      path: "/api/v1/users",
+      body: { name: `Renamed ${i}`, email: `renamed-${process.pid}-${i}@example.test` },
+    });
+  }
+  const tally: Tally = { requests: 0, errors: 0, gets: 0 };
   let next = 0;
   const worker = async () => {
-    while (next < paths.length) {
-      const item = paths[next++];
+    while (next < plan.length) {
+      const item = plan[next++];
       if (item === undefined) return;
-      const response = await fetch(`${baseUrl}${item}`);
+      const response = await fetch(
+        `${baseUrl}${item.path}`,
+        item.body
+          ? {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(item.body),
+            }
+          : {},
+      );
       await response.arrayBuffer();
       tally.requests++;
+      if (!item.body) tally.gets++;
       if (response.status >= 500) tally.errors++;
     }
   };
@@ -90,19 +112,20 @@ describe("a profile's prometheus: section against a service with other metric na
   let prometheus: PrometheusServer;
   let dir: string;
   let window: CollectorInput;
-  let tally: { requests: number; errors: number };
+  let tally: Tally;
 
-  const profileFile = (name: string, section: string) => {
+  const profileFile = (name: string, section: string, extra = "") => {
     const file = path.join(dir, `${name}.yaml`);
-    writeFileSync(file, profileText(name, section));
+    writeFileSync(file, profileText(name, section).replace("objectives:", `${extra}objectives:`));
     return loadProfile(file).profile;
   };
   const collect = async (
     name: string,
     section: string,
     flags: Partial<PrometheusOptions> = {},
+    extra = "",
   ): Promise<Record<string, ExternalMeasurement>> => {
-    const collector = createPrometheusCollector(profileFile(name, section), {
+    const collector = createPrometheusCollector(profileFile(name, section, extra), {
       url: prometheus.url,
       timeoutMs: 5_000,
       ...flags,
@@ -142,7 +165,8 @@ describe("a profile's prometheus: section against a service with other metric na
       expect(item.status, `${item.id}: ${item.reason ?? ""}`).toBe("ok");
     }
     // The renamed counter is the same counter: exact request count, errors as the client saw them.
-    expect(tally.requests).toBe(100);
+    expect(tally.requests).toBe(110);
+    expect(tally.gets).toBe(100);
     expect(tally.errors).toBeGreaterThan(0);
     expect(got.throughput?.samples).toBe(tally.requests);
     expect(got.error_rate?.value).toBeCloseTo(tally.errors / tally.requests, 9);
@@ -160,6 +184,12 @@ describe("a profile's prometheus: section against a service with other metric na
       { memoryLimitBytes: LIMIT_BYTES / 2 },
     );
     expect(halved.memory?.value).toBeCloseTo(2 * (got.memory?.value ?? Number.NaN), 9);
+  });
+
+  it("a profile scoped to GET counts only GETs, through the renamed method label", async () => {
+    const got = await collect("gets", SERIES_SECTION, {}, "requests: { methods: [GET] }\n");
+    expect(got.throughput?.status).toBe("ok");
+    expect(got.throughput?.samples).toBe(tally.gets);
   });
 
   it("with the seed's default names finds no series: inconclusive, never pass", async () => {
