@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Outcome, ReportInput, RequiredTier } from "./core/types.js";
 import type { PrometheusFlags } from "./commands/prometheus-collector.js";
@@ -46,9 +47,16 @@ async function emitVerdict(input: ReportInput, format: StdoutFormat): Promise<vo
   process.exitCode = EXIT[input.verdict.verdict];
 }
 
+/** The package's own version: dist/cli.js sits one folder below package.json. */
+function readPackageVersion(): string {
+  const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
+  return (JSON.parse(text) as { version: string }).version;
+}
+
 const program = new Command()
   .name("slogate")
   .description("Load tests with k6, verdicts against SLO tiers.")
+  .version(readPackageVersion())
   // Usage errors must exit 3, not commander's 1 (which reads as a failed
   // SLO), with one line rather than the whole help: commander throws instead
   // of exiting and prints nothing; the catch at the end reports it.

@@ -157,4 +157,16 @@ describe("usage errors: exit 3 with one line, not commander's exit 1 and full he
       expect(result.stderr).toBe("");
     },
   );
+
+  it("--version prints the package's version and exits 0", async () => {
+    const result = await runCli(["--version"]);
+    expect(result.code, result.stderr).toBe(0);
+    const pkg = JSON.parse(
+      readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+    ) as {
+      version: string;
+    };
+    expect(result.stdout.trim()).toBe(pkg.version);
+    expect(result.stderr).toBe("");
+  });
 });
