@@ -1,3 +1,4 @@
+import { buildObjectiveResult } from "./evaluate-objective.js";
 import type { SloProfile } from "./objectives.js";
 import { VERDICT_SCHEMA_VERSION, type ReportInput, type RequiredTier } from "./types.js";
 
@@ -35,18 +36,9 @@ export function buildErrorVerdict(options: ErrorVerdictOptions): ReportInput {
         seconds,
       },
       k6: { ...options.k6, thresholdsPassed: null },
-      objectives: options.profile.objectives.map((spec) => ({
-        id: spec.id,
-        source: spec.source,
-        value: null,
-        unit: spec.unit,
-        samples: 0,
-        tier: null,
-        verdict: "error",
-        reason: `not evaluated: ${options.message}`,
-        mandatory: spec.mandatory,
-        bounds: { ...spec.bounds },
-      })),
+      objectives: options.profile.objectives.map((spec) =>
+        buildObjectiveResult(spec, null, 0, null, "error", `not evaluated: ${options.message}`),
+      ),
       findings: [{ severity: "warning", code: options.code, message: options.message }],
       ...(options.run ? { run: options.run } : {}),
     },

@@ -21,7 +21,8 @@ function describeBound(spec: ObjectiveSpec, tier: RequiredTier): string {
   return `${operator} ${formatValue(spec.bounds[tier], spec.unit)} (${tier})`;
 }
 
-function result(
+/** One objective's result: the spec's identity and bounds with what was measured and judged. */
+export function buildObjectiveResult(
   spec: ObjectiveSpec,
   value: number | null,
   samples: number,
@@ -115,7 +116,7 @@ function judgeBounds(
   const bestTier = findTier(best, spec.bounds);
   const undelivered = findUndeliveredThroughput(spec, load);
   if (rankTier(bestTier) < required && undelivered !== null) {
-    return result(
+    return buildObjectiveResult(
       spec,
       best,
       samples,
@@ -126,7 +127,7 @@ function judgeBounds(
   }
   if (rankTier(bestTier) < required) {
     const doubts = load.doubts.length > 0 ? ` (also: ${load.doubts.join("; ")})` : "";
-    return result(
+    return buildObjectiveResult(
       spec,
       best,
       samples,
@@ -136,7 +137,7 @@ function judgeBounds(
     );
   }
   if (rankTier(worstTier) < required) {
-    return result(
+    return buildObjectiveResult(
       spec,
       worst,
       samples,
@@ -146,7 +147,7 @@ function judgeBounds(
     );
   }
   if (load.doubts.length > 0) {
-    return result(
+    return buildObjectiveResult(
       spec,
       worst,
       samples,
@@ -155,7 +156,7 @@ function judgeBounds(
       `${range} would reach ${worstTier}, but ${load.doubts.join("; ")}`,
     );
   }
-  return result(
+  return buildObjectiveResult(
     spec,
     worst,
     samples,
@@ -181,7 +182,7 @@ export function judgeObjective(
 ): ObjectiveResult {
   const { requiredTier, settings, load } = context;
   if (measurement.kind === "missing") {
-    return result(
+    return buildObjectiveResult(
       spec,
       measurement.value ?? null,
       measurement.samples ?? 0,
@@ -197,7 +198,7 @@ export function judgeObjective(
   if (spec.measure.kind === "k6") {
     const needed = findRequiredSamples(spec.measure.stat, settings.minTailSamples);
     if (samples < needed) {
-      return result(
+      return buildObjectiveResult(
         spec,
         value,
         samples,
@@ -214,7 +215,7 @@ export function judgeObjective(
     tier = capRateTier(spec, measuredTier, samples, settings.minRateEvents);
     if (rankTier(tier) < required && rankTier(measuredTier) >= required) {
       const needed = findRequiredRequests(spec.bounds[requiredTier], settings.minRateEvents);
-      return result(
+      return buildObjectiveResult(
         spec,
         value,
         samples,
@@ -229,7 +230,7 @@ export function judgeObjective(
     ? findOfferedRequestRate(load, samples)
     : null;
   if (!reaches && offeredRequests !== null && offeredRequests < spec.bounds[requiredTier]) {
-    return result(
+    return buildObjectiveResult(
       spec,
       value,
       samples,
@@ -240,7 +241,7 @@ export function judgeObjective(
   }
   const undelivered = findUndeliveredThroughput(spec, load);
   if (!reaches && undelivered !== null) {
-    return result(
+    return buildObjectiveResult(
       spec,
       value,
       samples,
@@ -251,7 +252,7 @@ export function judgeObjective(
   }
   if (!reaches) {
     const doubts = load.doubts.length > 0 ? ` (also: ${load.doubts.join("; ")})` : "";
-    return result(
+    return buildObjectiveResult(
       spec,
       value,
       samples,
@@ -261,7 +262,7 @@ export function judgeObjective(
     );
   }
   if (load.doubts.length > 0) {
-    return result(
+    return buildObjectiveResult(
       spec,
       value,
       samples,
@@ -275,7 +276,7 @@ export function judgeObjective(
     tier !== measuredTier && measuredTier !== "none"
       ? `; ${measuredTier} needs ≥ ${formatCount(findRequiredRequests(spec.bounds[measuredTier], settings.minRateEvents))} requests`
       : "";
-  return result(
+  return buildObjectiveResult(
     spec,
     value,
     samples,

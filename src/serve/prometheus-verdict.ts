@@ -1,4 +1,4 @@
-import { judgeObjective } from "../core/evaluate-objective.js";
+import { buildObjectiveResult, judgeObjective } from "../core/evaluate-objective.js";
 import type { LoadStatus, Measurement } from "../core/measurement.js";
 import type { ObjectiveSpec, SloProfile } from "../core/profile.js";
 import { lowerTier } from "../core/tiers.js";
@@ -178,18 +178,14 @@ function combineTier(objectives: ObjectiveResult[]): Tier | null {
 }
 
 function skippedResult(spec: ObjectiveSpec, reason: string): ObjectiveResult {
-  return {
-    id: spec.id,
-    source: spec.source,
-    value: null,
-    unit: spec.unit,
-    samples: 0,
-    tier: null,
-    verdict: "inconclusive",
-    reason: `not measurable from Prometheus: ${reason}`,
-    mandatory: spec.mandatory,
-    bounds: { ...spec.bounds },
-  };
+  return buildObjectiveResult(
+    spec,
+    null,
+    0,
+    null,
+    "inconclusive",
+    `not measurable from Prometheus: ${reason}`,
+  );
 }
 
 /**
