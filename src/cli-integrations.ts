@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
+import type { PrometheusFlags } from "./commands/prometheus-collector.js";
 import type { CapacityStep } from "./core/capacity-result.js";
 
 /**
@@ -85,9 +86,39 @@ const CAPACITY_EXIT: Record<string, number> = {
   "no-result": 2,
 };
 
+/** The `--prometheus*` flags (PrometheusFlags), shared by run, check and capacity. */
+export function addPrometheusOptions(command: Command): Command {
+  return command
+    .option(
+      "--prometheus <url>",
+      "also judge server-side SLIs from this Prometheus (and remote-write k6 metrics to it on run)",
+    )
+    .option("--prometheus-selector <matchers>", 'label matchers for every query, e.g. job="api"')
+    .option("--prometheus-timeout-ms <ms>", "timeout per query", parsePositive)
+    .option(
+      "--prometheus-header <Name: value>",
+      "extra header (repeatable; not Authorization)",
+      collectList,
+      [],
+    )
+    .option("--prometheus-bearer-token-env <VAR>", "bearer token from this environment variable")
+    .option("--prometheus-bearer-token-file <file>", "bearer token from this file")
+    .option("--prometheus-basic-user <user>", "basic auth user")
+    .option(
+      "--prometheus-basic-password-env <VAR>",
+      "basic auth password from this environment variable",
+    )
+    .option("--prometheus-basic-password-file <file>", "basic auth password from this file")
+    .option("--cpu-cores <n>", "cores the service may use (CPU objective)", parsePositive)
+    .option(
+      "--memory-limit-bytes <n>",
+      "memory limit of the service (memory objective)",
+      parsePositive,
+    );
+}
+
 export function registerIntegrationCommands(program: Command): void {
-  program
-    .command("capacity")
+  addPrometheusOptions(program.command("capacity"))
     .description(
       "search the highest arrival rate at which the profile's latency and error tiers still hold",
     )
@@ -121,10 +152,12 @@ export function registerIntegrationCommands(program: Command): void {
     )
     .action(async (flags: Record<string, unknown>) => {
       const { capacity } = await import("./commands/capacity.js");
+      const { prometheusOptionsFromFlags } = await import("./commands/prometheus-collector.js");
       const { startRate, maxRate, growth, budget, warmup, step, ...rest } = flags;
       const result = await capacity(
         defined({
           ...rest,
+          prometheus: prometheusOptionsFromFlags(flags as PrometheusFlags),
           startRatePerSecond: startRate,
           maxRatePerSecond: maxRate,
           growthFactor: growth,

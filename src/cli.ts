@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Outcome, ReportInput, RequiredTier } from "./core/types.js";
 import type { PrometheusFlags } from "./commands/prometheus-collector.js";
-import { registerIntegrationCommands } from "./cli-integrations.js";
+import { addPrometheusOptions, registerIntegrationCommands } from "./cli-integrations.js";
 import { isToolError } from "./errors.js";
 
 /** Exit codes: the contract CI systems read. */
@@ -145,40 +145,6 @@ targets
       await sidecars.close();
     }
   });
-
-function collectList(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function addPrometheusOptions(command: Command): Command {
-  return command
-    .option(
-      "--prometheus <url>",
-      "also judge server-side SLIs from this Prometheus (and remote-write k6 metrics to it on run)",
-    )
-    .option("--prometheus-selector <matchers>", 'label matchers for every query, e.g. job="api"')
-    .option("--prometheus-timeout-ms <ms>", "timeout per query", parsePositive)
-    .option(
-      "--prometheus-header <Name: value>",
-      "extra header (repeatable; not Authorization)",
-      collectList,
-      [],
-    )
-    .option("--prometheus-bearer-token-env <VAR>", "bearer token from this environment variable")
-    .option("--prometheus-bearer-token-file <file>", "bearer token from this file")
-    .option("--prometheus-basic-user <user>", "basic auth user")
-    .option(
-      "--prometheus-basic-password-env <VAR>",
-      "basic auth password from this environment variable",
-    )
-    .option("--prometheus-basic-password-file <file>", "basic auth password from this file")
-    .option("--cpu-cores <n>", "cores the service may use (CPU objective)", parsePositive)
-    .option(
-      "--memory-limit-bytes <n>",
-      "memory limit of the service (memory objective)",
-      parsePositive,
-    );
-}
 
 function addVerdictOptions(command: Command): Command {
   return command

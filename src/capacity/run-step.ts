@@ -1,6 +1,15 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { measureCapacityStep, type CapacityStepPlan } from "../core/capacity-measure.js";
+import {
+  measureCapacityStep,
+  selectSteadyWindow,
+  type CapacityStepPlan,
+} from "../core/capacity-measure.js";
+import {
+  applyServerBreaches,
+  judgeServerEvidence,
+  type CapacityStepServer,
+} from "../core/capacity-server.js";
 import {
   judgeCapacityStep,
   type CapacityStepCriteria,
@@ -10,6 +19,7 @@ import {
 import type { StreamEvidence } from "../core/evidence.js";
 import type { SloProfile } from "../core/profile.js";
 import type { ObjectiveResult, RequiredTier } from "../core/types.js";
+import type { PrometheusCollector } from "../commands/prometheus-collector.js";
 import type { K6Binary } from "../k6/provision.js";
 import { runK6, type RunK6Result } from "../k6/run-k6.js";
 import { readK6Ndjson } from "../sources/k6-ndjson.js";
@@ -36,6 +46,8 @@ export interface CapacityStepRun {
   /** More `__ENV` for the scenario. */
   env?: Record<string, string>;
   onK6Output?: (chunk: string) => void;
+  /** With `--prometheus`: reads the server's evidence for the steady window (createPrometheusCollector). */
+  collectServer?: PrometheusCollector;
 }
 
 export type CapacityStepReport =
@@ -45,6 +57,8 @@ export type CapacityStepReport =
       objectives: ObjectiveResult[];
       judgement: CapacityStepJudgement;
       k6: RunK6Result;
+      /** Prometheus's view of the steady window; null without a collector. */
+      server: CapacityStepServer | null;
     }
   /** k6 was interrupted, or ended without evidence (script error…): nothing to judge. */
   | { kind: "unjudged"; k6: RunK6Result; why: string };
@@ -123,12 +137,43 @@ export async function runCapacityStep(run: CapacityStepRun): Promise<CapacitySte
     plan,
     cpu,
   );
+  const judgement = judgeCapacityStep(figures, objectives, run.criteria);
+  const window = selectSteadyWindow(evidence);
+  if (!run.collectServer || window.fromMs === null || window.toMs === null) {
+    return { kind: "judged", figures, objectives, judgement, k6: result, server: null };
+  }
+  // The collector waits until Prometheus has scraped past the window's end, then queries it.
+  const collected = await run.collectServer({
+    fromMs: window.fromMs,
+    toMs: window.toMs,
+    client: { requests: figures.requests, p95Ms: figures.p95Ms },
+  });
+  const measured = (id: string) => {
+    const item = collected.measurements.find((entry) => entry.id === id);
+    return item?.status === "ok" ? item.value : null;
+  };
+  const server = judgeServerEvidence(
+    run.profile,
+    run.requiredTier,
+    collected.measurements,
+    collected.findings,
+  );
   return {
     kind: "judged",
     figures,
     objectives,
-    judgement: judgeCapacityStep(figures, objectives, run.criteria),
+    judgement: applyServerBreaches(judgement, server.breaches),
     k6: result,
+    server: {
+      requests: collected.server.requests,
+      requestsPerSecond: collected.server.requestsPerSecond,
+      p95Ms: collected.server.p95Ms,
+      errorRatio: collected.server.errorRatio,
+      dbP95Ms: measured("db_latency_p95"),
+      objectives: server.objectives,
+      notes: server.notes,
+      queryMs: collected.timing.totalMs,
+    },
   };
 }
 

@@ -47,6 +47,7 @@ export function toCapacityStep(report: CapacityStepReport, context: StepContext)
       hostBusyRatio: null,
       hostCores: 0,
       objectives: [],
+      server: null,
     };
   }
   const { figures, judgement } = report;
@@ -79,6 +80,7 @@ export function toCapacityStep(report: CapacityStepReport, context: StepContext)
       verdict: objective.verdict,
       reason: objective.reason,
     })),
+    server: report.server,
   };
 }
 

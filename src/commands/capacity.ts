@@ -24,6 +24,7 @@ import { checkTargetReachable } from "../k6/preflight.js";
 import { ensureK6 } from "../k6/provision.js";
 import { writeCapacityReports } from "../reports/capacity-write.js";
 import { loadProfile } from "../sources/load-profile.js";
+import { createPrometheusCollector, type PrometheusOptions } from "./prometheus-collector.js";
 import { createRunId } from "./run-id.js";
 
 export interface CapacityOptions {
@@ -62,6 +63,13 @@ export interface CapacityOptions {
   now?: () => Date;
   /** Where profiles and tiers.yaml live; the project's thresholds/ by default. */
   thresholdsDir?: string;
+  /**
+   * Also judge each step's steady window on the server's evidence from this
+   * Prometheus (which must scrape the service): a breached mandatory
+   * server-side objective fails the step; evidence it lacks is noted, and
+   * the step keeps its k6 verdict.
+   */
+  prometheus?: PrometheusOptions;
 }
 
 export interface CapacityRunResult {
@@ -100,6 +108,9 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
   const dir = path.resolve(options.reportsDir ?? "reports", runId);
   mkdirSync(dir, { recursive: true });
   const bundle = await bundleScenario(scenario, { outDir: dir });
+  const collectServer = options.prometheus
+    ? createPrometheusCollector(profile, options.prometheus)
+    : undefined;
 
   let interruptedBy: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -150,6 +161,7 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
           criteria: plan.criteria,
           ...(options.env ? { env: options.env } : {}),
           ...(options.onK6Output ? { onK6Output: options.onK6Output } : {}),
+          ...(collectServer ? { collectServer } : {}),
         });
         const wallSeconds = (Date.now() - stepStart) / 1000;
         overheadSeconds = Math.max(1, wallSeconds - warmUpSeconds - steadySeconds);
@@ -234,7 +246,7 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
   };
   writeFileSync(
     path.join(dir, "run.json"),
-    `${JSON.stringify({ runId, target: result.target, profile: profile.name, scenario, requiredTier, k6: { version: k6.version, path: k6.path, source: k6.source } }, null, 2)}\n`,
+    `${JSON.stringify({ runId, target: result.target, profile: profile.name, scenario, requiredTier, prometheus: options.prometheus ? redactUrl(options.prometheus.url) : null, k6: { version: k6.version, path: k6.path, source: k6.source } }, null, 2)}\n`,
   );
   const { files } = await writeCapacityReports(dir, result);
   return { runId, dir, result, files };

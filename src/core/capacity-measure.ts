@@ -44,7 +44,7 @@ export function selectStepObjectives(profile: SloProfile): ObjectiveSpec[] {
 
 // Load delivery is judged by judgeCapacityStep from the step's own figures,
 // so objectives are judged on their values and sample counts alone.
-const NO_DOUBTS: LoadStatus = {
+export const NO_DOUBTS: LoadStatus = {
   droppedIterations: 0,
   offeredRatePerSecond: null,
   achievedIterationRatePerSecond: null,

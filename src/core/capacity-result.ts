@@ -4,6 +4,7 @@ import type {
   StepReason,
   StopReason,
 } from "./capacity-search.js";
+import type { CapacityStepServer } from "./capacity-server.js";
 import type { CapacityStepCriteria, CapacityStepOutcome } from "./capacity-step.js";
 import type { Finding, Outcome, RequiredTier, Tier, TierBounds, Unit } from "./types.js";
 
@@ -53,6 +54,8 @@ export interface CapacityStep {
   hostBusyRatio: number | null;
   hostCores: number;
   objectives: CapacityObjective[];
+  /** Prometheus's view of the steady window with `--prometheus`; null (or absent) without it or when unjudged. */
+  server?: CapacityStepServer | null;
   warmUpSeconds: number;
   steadySeconds: number;
   startedAt: string;

@@ -40,7 +40,8 @@ export interface EvaluateOptions {
   external?: readonly ExternalMeasurement[];
 }
 
-function measureExternal(
+/** A source:prometheus objective's measurement from the external evidence; missing → inconclusive, never a pass. */
+export function measureExternal(
   spec: ObjectiveSpec,
   external: readonly ExternalMeasurement[],
 ): Measurement {

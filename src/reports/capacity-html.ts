@@ -56,7 +56,7 @@ function renderCurve(steps: readonly CapacityStep[]): string {
   const head = `<tr>${CURVE_HEADERS.map((header, column) => `<th${column >= 1 && column <= 6 ? " class=num" : ""}>${escapeHtml(header)}</th>`).join("")}</tr>`;
   const rows = steps.map((step) => {
     const cells = formatCurveRow(step);
-    cells[cells.length - 1] = step.reasons.join("; ");
+    cells[cells.length - 1] = [...step.reasons, ...(step.server?.notes ?? [])].join("; ");
     return `<tr>${cells
       .map((cell, column) => {
         const cls =

@@ -32,8 +32,21 @@ export function formatCurveRow(step: CapacityStep): string[] {
     String(step.droppedIterations),
     optional(step.k6CpuCores, (cores) => `${cores.toFixed(2)}/${step.hostCores}`),
     outcome,
-    step.reasons[0] ?? "",
+    step.reasons[0] ?? step.server?.notes[0] ?? "",
   ];
+}
+
+/** The server's figures per step (`--prometheus`), one line each; none without them. */
+function formatServerLines(steps: readonly CapacityStep[]): string[] {
+  const lines = steps.flatMap((step) => {
+    const server = step.server;
+    if (!server) return [];
+    const db = server.dbP95Ms === null ? "" : ` · db p95 ${formatNumber(server.dbP95Ms)} ms`;
+    return [
+      `#${step.index} ${step.ratePerSecond} req/s: p95 ${optional(server.p95Ms)} ms · errors ${optional(server.errorRatio, (ratio) => `${formatNumber(ratio * 100)}%`)} · ${optional(server.requestsPerSecond)} req/s${db}`,
+    ];
+  });
+  return lines.length === 0 ? [] : ["", "server side (Prometheus):", ...lines];
 }
 
 /** The headline: the statement plus the throughput tier it reaches. */
@@ -71,6 +84,7 @@ export function renderCapacityText(result: CapacityResult): string {
     formatSettings(result),
     "",
     ...padTable([[...CURVE_HEADERS], ...result.steps.map(formatCurveRow)]),
+    ...formatServerLines(result.steps),
   ];
   if (result.findings.length > 0) {
     lines.push("", ...result.findings.map((finding) => `${finding.severity}: ${finding.message}`));
