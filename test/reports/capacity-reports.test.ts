@@ -115,6 +115,41 @@ describe("capacity text, Markdown and JSON", () => {
     expect(markdown).toContain("\\| pipe");
   });
 
+  it("lists the server side per step with --prometheus, and a pass the server did not confirm says so in its why", () => {
+    const note = "server db_latency_p95 not confirmed by Prometheus (inconclusive): no samples";
+    const withServer: CapacityResult = {
+      ...RESULT,
+      steps: [
+        {
+          ...step(1, 110, "pass", 110.3, 29),
+          server: {
+            requests: 331,
+            requestsPerSecond: 110.2,
+            p95Ms: 23.5,
+            errorRatio: 0,
+            dbP95Ms: 61.25,
+            objectives: [],
+            notes: [note],
+            queryMs: 1200,
+          },
+        },
+        { ...step(2, 220, "fail", 200.1, 480), server: null },
+      ],
+    };
+    const lines = renderCapacityText(withServer).split("\n");
+    const header = lines.indexOf("server side (Prometheus):");
+    expect(header).toBeGreaterThan(0);
+    // One line per step Prometheus was read for; the step without figures has none.
+    expect(lines.slice(header + 1, header + 3)).toEqual([
+      "#1 110 req/s: p95 23.5 ms · errors 0% · 110.2 req/s · db p95 61.25 ms",
+      "",
+    ]);
+    const row = lines.find((line) => line.startsWith("1  "));
+    expect(row?.endsWith(note)).toBe(true);
+    // Without --prometheus the section is absent.
+    expect(renderCapacityText(RESULT)).not.toContain("server side");
+  });
+
   it("round-trips through JSON", () => {
     expect(JSON.parse(renderCapacityJson(RESULT))).toEqual(RESULT);
   });
