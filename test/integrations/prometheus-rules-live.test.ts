@@ -1,6 +1,6 @@
 // The generated rules evaluated by a real Prometheus (its rule manager, not
 // single queries), scraping the real reference service under real k6 traffic:
-// one healthy service, one answering 5 % of API requests with 503, and a
+// one healthy service, one answering 10 % of API requests with 503, and a
 // scrape target on a closed port. The alerts keep their generated `for:`
 // (5m and more), so within a short test they reach "pending", which is the
 // rule manager's proof that the expression held at an evaluation.
@@ -19,7 +19,11 @@ import { runScenario } from "../scenarios/run-scenario.js";
 
 const PROFILE = "products-api";
 const RECORD = "slogate_products_api:error_ratio";
-const ERROR_RATIO = 0.05;
+// rate() cannot count the first errors of a 503 series born between two
+// scrapes (it starts at its first scraped value, not 0), and in a test of a
+// few seconds every series is born in the window. Enough errors keep that
+// loss small beside the bounds checked below: 10 % of ~80 req/s.
+const ERROR_RATIO = 0.1;
 /** The Target tier's error-ratio bound: the HighErrorRate threshold and the burn-rate budget. */
 const BUDGET = (
   parse(readFileSync(path.join(THRESHOLDS_DIR, "tiers.yaml"), "utf8")) as {
@@ -91,10 +95,14 @@ beforeAll(async () => {
     ruleFiles,
   });
   // Real k6 traffic to both services at once: ~11 s, loopback only.
-  const env = (url: string) => ({ BASE_URL: url, RATE: "40", TIME_SCALE: "0.02" });
+  const env = (url: string, rate: number) => ({
+    BASE_URL: url,
+    RATE: String(rate),
+    TIME_SCALE: "0.02",
+  });
   const [a, b] = await Promise.all([
-    runScenario("load", env(healthy.url), 60_000),
-    runScenario("load", env(faulty.url), 60_000),
+    runScenario("load", env(healthy.url, 40), 60_000),
+    runScenario("load", env(faulty.url, 80), 60_000),
   ]);
   expect(a.result.exit.evidence, a.log).toBe(true);
   expect(b.result.exit.evidence, b.log).toBe(true);
@@ -160,7 +168,7 @@ describe("generated rules in a real Prometheus, against the real reference servi
     const burns = (await alerts())
       .filter((a) => a.labels.alertname === "ProductsApiErrorBudgetBurn")
       .map((a) => `${a.labels.instance} ${a.labels.burn_window}`);
-    // ~5 % errors burn a 1 % budget ~5x: the 1x window alerts, the 14.4x one cannot.
+    // ~10 % errors burn a 1 % budget ~10x: the 1x window alerts, the 14.4x one cannot.
     expect(burns).toContain(`${instanceOf(faulty)} 3d/6h`);
     expect(burns).not.toContain(`${instanceOf(faulty)} 1h/5m`);
     expect(burns.filter((b) => !b.startsWith(instanceOf(faulty)))).toEqual([]);
