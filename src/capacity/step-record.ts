@@ -1,6 +1,7 @@
 import type { CapacityStep } from "../core/capacity-result.js";
 import type { CapacityStepJudgement } from "../core/capacity-step.js";
 import type { StepReason } from "../core/capacity-search.js";
+import { describeCapacityObjective } from "../core/capacity-server.js";
 import type { CapacityStepReport } from "./run-step.js";
 
 /** What the search knew about a step before running it. */
@@ -71,15 +72,7 @@ export function toCapacityStep(report: CapacityStepReport, context: StepContext)
     k6CpuCores: figures.k6CpuCores,
     hostBusyRatio: figures.hostBusyRatio,
     hostCores: figures.hostCores,
-    objectives: report.objectives.map((objective) => ({
-      id: objective.id,
-      value: objective.value,
-      unit: objective.unit,
-      samples: objective.samples,
-      tier: objective.tier,
-      verdict: objective.verdict,
-      reason: objective.reason,
-    })),
+    objectives: report.objectives.map(describeCapacityObjective),
     server: report.server,
   };
 }

@@ -42,7 +42,8 @@ export function selectServerObjectives(profile: SloProfile): ObjectiveSpec[] {
   );
 }
 
-function describe(objective: ObjectiveResult): CapacityObjective {
+/** An objective's result as a capacity step records it (no bounds or mandatory flag). */
+export function describeCapacityObjective(objective: ObjectiveResult): CapacityObjective {
   return {
     id: objective.id,
     value: objective.value,
@@ -85,7 +86,7 @@ export function judgeServerEvidence(
       .filter((finding) => finding.severity === "warning")
       .map((finding) => `${finding.code}: ${finding.message}`),
   ];
-  return { objectives: judged.map(describe), breaches, notes };
+  return { objectives: judged.map(describeCapacityObjective), breaches, notes };
 }
 
 /**
