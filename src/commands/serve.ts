@@ -124,7 +124,6 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
     thresholdsDir: options.thresholdsDir ?? THRESHOLDS_DIR,
     labels,
     settings,
-    methodLabel: "method",
     ...(options.cpuCores !== undefined
       ? { cpuCores: positive("cpu-cores", options.cpuCores, 1, false) }
       : {}),

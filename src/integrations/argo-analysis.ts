@@ -110,7 +110,7 @@ export function generatePrometheusTemplate(options: PrometheusTemplateOptions): 
   });
   const context = {
     settings,
-    methodLabel: options.methodLabel ?? "method",
+    methodLabel: options.methodLabel ?? settings.labels.method,
     matchers: buildArgMatchers(labels),
     range: options.range,
   };

@@ -116,7 +116,7 @@ export function generatePrometheusRules(options: PrometheusRulesOptions): Genera
   const aggregateBy = entries.map(([label]) => label);
   const context = (range: string): PromqlContext => ({
     settings,
-    methodLabel: options.methodLabel ?? "method",
+    methodLabel: options.methodLabel ?? settings.labels.method,
     matchers,
     range,
     aggregateBy,

@@ -8,6 +8,7 @@ import { quotePromql } from "../integrations/server-promql.js";
 import { queryInstant, type PrometheusConnection } from "../sources/prometheus-client.js";
 import type { PrometheusSliSettings } from "../sources/prometheus-promql.js";
 import { loadProfile } from "../sources/load-profile.js";
+import { applyProfileSeries } from "../sources/prometheus-promql.js";
 import { parseAnalysisParams, RequestError } from "./params.js";
 import { evaluatePrometheusWindow } from "./prometheus-verdict.js";
 
@@ -20,7 +21,6 @@ export interface ServeConfig {
   labels: ArgoSelectorLabels;
   /** Base SLI settings; `selector` holds fixed matchers (e.g. job="api") added to the request's. */
   settings: PrometheusSliSettings;
-  methodLabel: string;
   cpuCores?: number;
   memoryLimitBytes?: number;
   /** When set, /v1/* requires `Authorization: Bearer <token>`. */
@@ -205,9 +205,10 @@ export async function startServe(config: ServeConfig): Promise<RunningServe> {
       const extra = Object.entries(parsed.matchers).map(
         ([label, value]) => `${label}=${quotePromql(value)}`,
       );
-      const selector = [config.settings.selector.trim(), ...extra]
-        .filter((part) => part !== "")
-        .join(",");
+      // The profile's metric and label names; serve's own --selector beats the profile's.
+      const settings = applyProfileSeries(config.settings, profile.prometheus);
+      const fixed = config.settings.selector.trim() || settings.selector.trim();
+      const selector = [fixed, ...extra].filter((part) => part !== "").join(",");
       const toMs = config.now();
       const verdict = await evaluatePrometheusWindow({
         profile,
@@ -215,8 +216,8 @@ export async function startServe(config: ServeConfig): Promise<RunningServe> {
           ...config.connection,
           timeoutMs: Math.max(1_000, config.requestTimeoutMs - 500),
         },
-        settings: { ...config.settings, selector },
-        methodLabel: config.methodLabel,
+        settings: { ...settings, selector },
+        methodLabel: settings.labels.method,
         fromMs: toMs - parsed.windowSeconds * 1000,
         toMs,
         ...(parsed.requiredTier ? { requiredTier: parsed.requiredTier } : {}),

@@ -208,10 +208,11 @@ describe("prometheus provider: one metric per measurable objective, bounds from 
           `tiers: ${path.join(THRESHOLDS_DIR, "tiers.yaml")}`,
           "prometheus:",
           "  metrics: { requestsTotal: shop_requests_total, residentMemoryBytes: shop_rss_bytes }",
-          "  labels: { route: path, status: code }",
+          "  labels: { route: path, status: code, method: verb }",
           "  memoryLimitBytes: 1073741824",
           "objectives:",
           "  - id: error_rate",
+          "    requests: { methods: [GET] }",
           "  - id: memory",
           "    mandatory: false",
           "",
@@ -224,6 +225,9 @@ describe("prometheus provider: one metric per measurable objective, bounds from 
       expect(query("error_rate")).toContain("shop_requests_total");
       expect(query("error_rate")).toMatch(/code=~"5\.\."/);
       expect(query("error_rate")).not.toContain("http_requests_total");
+      // The scope's method reaches the query under the profile's label name.
+      expect(query("error_rate")).toContain('verb="GET"');
+      expect(query("error_rate")).not.toContain("method=");
       expect(query("memory")).toContain("shop_rss_bytes");
       expect(query("memory")).toContain("1073741824");
     } finally {

@@ -7,8 +7,12 @@
 // reach PromQL as exact matchers). It decides no verdict worth trusting: the
 // pass, fail and no-data verdicts against a real Prometheus scraping the
 // reference service under k6 load are in serve-prometheus.test.ts.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve } from "../../src/commands/serve.js";
+import { THRESHOLDS_DIR } from "../../src/sources/load-profile.js";
 import type { RunningServe } from "../../src/serve/server.js";
 import { startFakePrometheus, type FakePrometheus } from "../sources/fake-prometheus.js";
 
@@ -181,5 +185,66 @@ describe("slogate serve: auth, health, limits", () => {
       profile: "users-api",
       route: "/v1/analysis/:profile",
     });
+  });
+});
+
+describe("slogate serve: a profile's prometheus: section", () => {
+  it("names the series and labels every query uses; serve's own --selector beats the profile's", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "slogate-serve-profile-"));
+    mkdirSync(path.join(dir, "profiles"));
+    copyFileSync(path.join(THRESHOLDS_DIR, "tiers.yaml"), path.join(dir, "tiers.yaml"));
+    writeFileSync(
+      path.join(dir, "profiles", "shop.yaml"),
+      [
+        "version: 1",
+        "name: shop",
+        "prometheus:",
+        "  selector: 'job=\"shop\"'",
+        "  metrics: { requestsTotal: shop_requests_total, requestDuration: shop_latency_seconds }",
+        "  labels: { route: path, status: code, method: verb }",
+        "objectives:",
+        "  - id: error_rate",
+        "    requests: { methods: [GET] }",
+        "  - id: latency_p95",
+        "",
+      ].join("\n"),
+    );
+    const servers: RunningServe[] = [];
+    const queriesOf = async (selector: string | undefined): Promise<string[]> => {
+      const running = await serve({
+        port: 0,
+        prometheus: prometheus.url,
+        thresholdsDir: dir,
+        maxWindowSeconds: 3_600,
+        log: () => undefined,
+        ...(selector !== undefined ? { selector } : {}),
+      });
+      servers.push(running);
+      const before = prometheus.requests.length;
+      const response = await fetch(`${running.url}/v1/analysis/shop?${OK_QUERY}`);
+      expect(response.status).toBe(200);
+      return prometheus.requests.slice(before).map((r) => r.query);
+    };
+    try {
+      answerEmpty();
+      const fromProfile = await queriesOf(undefined);
+      const requestQueries = fromProfile.filter((q) => q.includes("shop_requests_total"));
+      expect(requestQueries.length).toBeGreaterThan(0);
+      expect(fromProfile.some((q) => q.includes("shop_latency_seconds_bucket"))).toBe(true);
+      expect(fromProfile.join("\n")).not.toMatch(/http_requests_total|http_request_duration/);
+      expect(requestQueries.some((q) => q.includes('verb=~"GET"'))).toBe(true);
+      expect(fromProfile.join("\n")).not.toContain("method=");
+      expect(requestQueries.some((q) => /code=~"5\.\."/.test(q))).toBe(true);
+      expect(requestQueries.every((q) => q.includes('job="shop"'))).toBe(true);
+      const fromFlag = await queriesOf('job="checkout"');
+      const flagged = fromFlag.filter((q) => q.includes("shop_requests_total"));
+      expect(flagged.length).toBeGreaterThan(0);
+      expect(flagged.every((q) => q.includes('job="checkout"') && !q.includes('job="shop"'))).toBe(
+        true,
+      );
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
