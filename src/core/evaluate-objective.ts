@@ -44,6 +44,16 @@ export function buildObjectiveResult(
   };
 }
 
+/** A result that claims no tier: the evidence cannot show the objective either way. */
+function inconclusiveResult(
+  spec: ObjectiveSpec,
+  value: number | null,
+  samples: number,
+  reason: string,
+): ObjectiveResult {
+  return buildObjectiveResult(spec, value, samples, null, "inconclusive", reason);
+}
+
 /** The best tier a rate can claim with `samples` requests (see findRequiredRequests). */
 function capRateTier(
   spec: ObjectiveSpec,
@@ -116,12 +126,10 @@ function judgeBounds(
   const bestTier = findTier(best, spec.bounds);
   const undelivered = findUndeliveredThroughput(spec, load);
   if (rankTier(bestTier) < required && undelivered !== null) {
-    return buildObjectiveResult(
+    return inconclusiveResult(
       spec,
       best,
       samples,
-      null,
-      "inconclusive",
       `${range}, not ${describeBound(spec, requiredTier)}, but the load was not delivered: ${undelivered}`,
     );
   }
@@ -137,22 +145,18 @@ function judgeBounds(
     );
   }
   if (rankTier(worstTier) < required) {
-    return buildObjectiveResult(
+    return inconclusiveResult(
       spec,
       worst,
       samples,
-      null,
-      "inconclusive",
       `${range}, either side of ${describeBound(spec, requiredTier)}; pass NDJSON (--out json) for the pooled value`,
     );
   }
   if (load.doubts.length > 0) {
-    return buildObjectiveResult(
+    return inconclusiveResult(
       spec,
       worst,
       samples,
-      null,
-      "inconclusive",
       `${range} would reach ${worstTier}, but ${load.doubts.join("; ")}`,
     );
   }
@@ -198,12 +202,10 @@ export function judgeObjective(
   if (spec.measure.kind === "k6") {
     const needed = findRequiredSamples(spec.measure.stat, settings.minTailSamples);
     if (samples < needed) {
-      return buildObjectiveResult(
+      return inconclusiveResult(
         spec,
         value,
         samples,
-        null,
-        "inconclusive",
         `${label} from only ${counted}; ${statLabel(spec)} needs ≥ ${formatCount(needed)} (${settings.minTailSamples} beyond the percentile)`,
       );
     }
@@ -215,12 +217,10 @@ export function judgeObjective(
     tier = capRateTier(spec, measuredTier, samples, settings.minRateEvents);
     if (rankTier(tier) < required && rankTier(measuredTier) >= required) {
       const needed = findRequiredRequests(spec.bounds[requiredTier], settings.minRateEvents);
-      return buildObjectiveResult(
+      return inconclusiveResult(
         spec,
         value,
         samples,
-        null,
-        "inconclusive",
         `${label} over ${formatCount(samples)} requests, too few to show ${describeBound(spec, requiredTier)}: that needs ≥ ${formatCount(needed)} (rule of ${settings.minRateEvents})`,
       );
     }
@@ -230,23 +230,19 @@ export function judgeObjective(
     ? findOfferedRequestRate(load, samples)
     : null;
   if (!reaches && offeredRequests !== null && offeredRequests < spec.bounds[requiredTier]) {
-    return buildObjectiveResult(
+    return inconclusiveResult(
       spec,
       value,
       samples,
-      null,
-      "inconclusive",
       `${label}: the test offered only about ${formatValue(offeredRequests, spec.unit)} of these requests (${load.offeredRatePerSecond} iterations/s), so it cannot show ${describeBound(spec, requiredTier)}; offer more load`,
     );
   }
   const undelivered = findUndeliveredThroughput(spec, load);
   if (!reaches && undelivered !== null) {
-    return buildObjectiveResult(
+    return inconclusiveResult(
       spec,
       value,
       samples,
-      null,
-      "inconclusive",
       `${label}, not ${describeBound(spec, requiredTier)}, but the load was not delivered, so this measures k6, not the service: ${undelivered}`,
     );
   }
@@ -262,12 +258,10 @@ export function judgeObjective(
     );
   }
   if (load.doubts.length > 0) {
-    return buildObjectiveResult(
+    return inconclusiveResult(
       spec,
       value,
       samples,
-      null,
-      "inconclusive",
       `${label} would reach ${tier}, but ${load.doubts.join("; ")}`,
     );
   }
