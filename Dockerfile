@@ -55,5 +55,5 @@ RUN groupadd --gid 10001 slogate \
  && mkdir -p /reports /app/scenarios/build \
  && chown 10001:10001 /reports /app/scenarios/build
 USER 10001:10001
-ENTRYPOINT ["node", "/app/dist/cli.js"]
+ENTRYPOINT ["node", "/app/dist/cli/main.js"]
 CMD ["--help"]

@@ -16,7 +16,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const capacityEntry = path.join(root, "dist/commands/capacity.js");
+const capacityEntry = path.join(root, "dist/commands/capacity/capacity.js");
 const targetsEntry = path.join(root, "dist/targets/index.js");
 for (const entry of [capacityEntry, targetsEntry]) {
   if (!existsSync(entry)) fail(`${entry} is missing; run npm run build first`);

@@ -146,7 +146,7 @@ function generate(file, bytes) {
 // ----------------------------------------------------------------- children
 
 async function childSlogate(file) {
-  const { readK6Ndjson } = await import(path.join(root, "dist/sources/k6-ndjson.js"));
+  const { readK6Ndjson } = await import(path.join(root, "dist/sources/k6/ndjson.js"));
   const { evaluateEvidence } = await import(path.join(root, "dist/core/evaluate.js"));
   const { loadProfile } = await import(path.join(root, "dist/sources/load-profile.js"));
   const { profile } = loadProfile("users-api");

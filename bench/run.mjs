@@ -15,7 +15,7 @@ const benches = [
 
 const setup = spawnSync(
   process.execPath,
-  [path.join(here, "..", "dist", "cli.js"), "setup", "--for", "bench"],
+  [path.join(here, "..", "dist", "cli", "main.js"), "setup", "--for", "bench"],
   { stdio: "inherit" },
 );
 if (setup.status !== 0) process.exit(setup.status ?? 1);

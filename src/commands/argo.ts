@@ -17,7 +17,7 @@ import { CANARY_URL_ARG, generateJobTemplate } from "../integrations/argo-job.js
 import { generateWebTemplate, TOKEN_ARG } from "../integrations/argo-web.js";
 import { loadArgoValidators, SCHEMAS_DIR } from "../integrations/crd-validate.js";
 import { renderManifests } from "../integrations/manifest-yaml.js";
-import type { SkippedObjective } from "../integrations/server-slis.js";
+import type { SkippedObjective } from "../core/server-slis.js";
 import { loadProfile } from "../sources/load-profile.js";
 
 export type ArgoProvider = "prometheus" | "web" | "job";

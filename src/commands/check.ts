@@ -2,11 +2,11 @@ import type { PointSelection } from "../core/evidence.js";
 import { evaluateEvidence } from "../core/evaluate.js";
 import { attachPrometheusSection } from "../core/prometheus-agreement.js";
 import type { ExternalMeasurement } from "../core/measurement.js";
-import type { PrometheusCollector } from "./prometheus-collector.js";
+import type { PrometheusCollector } from "../sources/prometheus/collector.js";
 import type { ReportInput, RequiredTier } from "../core/types.js";
 import { ConfigError } from "../errors.js";
 import { describeK6Exit } from "../k6/exit-codes.js";
-import { readK6Evidence } from "../sources/read-k6-evidence.js";
+import { readK6Evidence } from "../sources/k6/read-evidence.js";
 import { loadProfile } from "../sources/load-profile.js";
 
 /** Points tagged phase=steady, the whole run, or an explicit time range (ISO, Unix ms, `now`, `-10m`). */

@@ -2,7 +2,7 @@ import type { RequiredTier } from "../core/types.js";
 import { ToolError } from "../errors.js";
 import { startTargets } from "../targets/index.js";
 import { run, type RunResult } from "./run.js";
-import { openSidecars, type Sidecars } from "./stack.js";
+import { openSidecars, type Sidecars } from "../stack/sidecars.js";
 
 export interface DemoOptions {
   /** Steady iterations per second of the load scenario. */

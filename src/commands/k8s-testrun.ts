@@ -16,7 +16,7 @@ import { renderManifests } from "../integrations/manifest-yaml.js";
 import { bundleScenario } from "../k6/bundle.js";
 import { parseTargetUrl } from "../k6/preflight.js";
 import { readPinnedK6Version } from "../k6/provision.js";
-import { buildK6RemoteWriteArgs, buildK6RemoteWriteEnv } from "../prometheus/k6-remote-write.js";
+import { buildK6RemoteWriteArgs, buildK6RemoteWriteEnv } from "../k6/remote-write.js";
 import { loadProfile } from "../sources/load-profile.js";
 import { createRunId } from "./run-id.js";
 

@@ -7,7 +7,7 @@ import { ConfigError, DependencyError, InternalError } from "../errors.js";
 import { renderManifests } from "../integrations/manifest-yaml.js";
 import { validatePrometheusRule } from "../integrations/prometheus-rule-schema.js";
 import { generatePrometheusRules, type GeneratedRules } from "../integrations/prometheus-rules.js";
-import { findPrometheus } from "../prometheus/provision.js";
+import { findPrometheus } from "../stack/prometheus/provision.js";
 import { loadProfile } from "../sources/load-profile.js";
 
 export interface RulesOptions {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildErrorVerdict } from "../core/error-verdict.js";
 import { buildK6Thresholds } from "../core/k6-thresholds.js";
-import { redactUrl } from "../core/redact.js";
+import { redactUrl } from "../redact.js";
 import type { ReportInput, RequiredTier } from "../core/types.js";
 import { K6Error } from "../errors.js";
 import { bundleScenario } from "../k6/bundle.js";
@@ -11,10 +11,13 @@ import { ensureK6 } from "../k6/provision.js";
 import { runK6, type RunK6Result } from "../k6/run-k6.js";
 import { writeReports } from "../reports/write-reports.js";
 import { loadProfile } from "../sources/load-profile.js";
-import { buildK6RemoteWriteArgs, buildK6RemoteWriteEnv } from "../prometheus/k6-remote-write.js";
+import { buildK6RemoteWriteArgs, buildK6RemoteWriteEnv } from "../k6/remote-write.js";
 import { check, type CheckOptions } from "./check.js";
-import { createPrometheusCollector, type PrometheusOptions } from "./prometheus-collector.js";
-import { resolvePrometheusAuth } from "../sources/prometheus-auth.js";
+import {
+  createPrometheusCollector,
+  type PrometheusOptions,
+} from "../sources/prometheus/collector.js";
+import { resolvePrometheusAuth } from "../sources/prometheus/auth.js";
 import { createRunId } from "./run-id.js";
 
 export interface RunOptions {

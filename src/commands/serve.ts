@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors.js";
 import { DEFAULT_SELECTOR_LABELS, type ArgoSelectorLabels } from "../integrations/argo-common.js";
-import { parsePrometheusUrl } from "../sources/prometheus-client.js";
-import { resolvePrometheusAuth, type PrometheusAuthSettings } from "../sources/prometheus-auth.js";
+import { parsePrometheusUrl } from "../sources/prometheus/client.js";
+import { resolvePrometheusAuth, type PrometheusAuthSettings } from "../sources/prometheus/auth.js";
 import { THRESHOLDS_DIR } from "../sources/load-profile.js";
-import { checkSliSettings, DEFAULT_PROMETHEUS_SLI_SETTINGS } from "../sources/prometheus-promql.js";
+import { checkSliSettings, DEFAULT_PROMETHEUS_SLI_SETTINGS } from "../promql/sli-queries.js";
 import { startServe, type RunningServe } from "../serve/server.js";
 
 export interface ServeOptions {

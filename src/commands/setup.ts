@@ -1,7 +1,7 @@
 import { ensureK6, type K6Binary } from "../k6/provision.js";
-import { findPostgres } from "../postgres/provision.js";
-import { findPrometheus } from "../prometheus/provision.js";
-import { ensureAptPackages, type AptNeed } from "../system/apt.js";
+import { findPostgres } from "../stack/postgres/provision.js";
+import { findPrometheus } from "../stack/prometheus/provision.js";
+import { ensureAptPackages, type AptNeed } from "../stack/apt.js";
 
 export type SetupPurpose = "run" | "tests" | "bench";
 

@@ -1,7 +1,7 @@
 import { TargetError } from "../errors.js";
-import { formatFaultSpec } from "../targets/fault-spec.js";
+import { formatFaultSpec } from "../targets/faults/spec.js";
 import { startTargets, type RunningTargets } from "../targets/start-targets.js";
-import type { TargetStorage } from "../targets/storage.js";
+import type { TargetStorage } from "../targets/storage/storage.js";
 
 /** Flags of `slogate targets start`; numbers may arrive as the strings commander parsed. */
 export interface TargetsStartOptions {

@@ -6,7 +6,7 @@ import {
   checkSliSettings,
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
   type PrometheusSliSettings,
-} from "../sources/prometheus-promql.js";
+} from "../promql/sli-queries.js";
 import {
   buildArgMatchers,
   buildArgs,
@@ -19,8 +19,8 @@ import {
   type ArgoSelectorLabels,
   type ArgoTemplateIdentity,
 } from "./argo-common.js";
-import { buildObjectiveQuery } from "./server-promql.js";
-import { planServerSlis, type SkippedObjective } from "./server-slis.js";
+import { buildObjectiveQuery } from "../promql/objective-queries.js";
+import { planServerSlis, type SkippedObjective } from "../core/server-slis.js";
 
 export interface PrometheusTemplateOptions {
   profile: SloProfile;

@@ -7,14 +7,14 @@ import {
   checkSliSettings,
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
   type PrometheusSliSettings,
-} from "../sources/prometheus-promql.js";
+} from "../promql/sli-queries.js";
 import {
   buildErrorRatio,
   buildLatencyQuantile,
   quotePromql,
   type PromqlContext,
-} from "./server-promql.js";
-import { planServerSlis } from "./server-slis.js";
+} from "../promql/objective-queries.js";
+import { planServerSlis } from "../core/server-slis.js";
 
 export interface PrometheusRulesOptions {
   profile: SloProfile;

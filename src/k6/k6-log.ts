@@ -1,4 +1,4 @@
-import { redactText } from "../core/redact.js";
+import { redactText } from "../redact.js";
 
 /** Longest stretch held back waiting for a line end; past it the text is passed on anyway. */
 const MAX_PENDING_CHARS = 64 * 1024;

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { ConfigError } from "../errors.js";
-import { redactUrl } from "../core/redact.js";
+import { redactUrl } from "../redact.js";
 
 /** Parses a target URL or says, in one line, what is wrong with it. */
 export function parseTargetUrl(target: string): URL {

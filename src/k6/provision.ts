@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DependencyError } from "../errors.js";
-import { whichBinary } from "../system/apt.js";
+import { whichBinary } from "../stack/apt.js";
 
 /** The project's root: two levels above this file in both `src/k6/` and `dist/k6/`. */
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { CapacityResult, CapacityStep } from "../core/capacity-result.js";
+import type { CapacityResult, CapacityStep } from "../core/capacity/result.js";
 import type { TierBounds } from "../core/types.js";
 import { InternalError } from "../errors.js";
 import { CAPACITY_CHART_SCRIPT } from "./capacity-chart-script.js";

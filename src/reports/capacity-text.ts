@@ -1,4 +1,4 @@
-import type { CapacityResult, CapacityStep } from "../core/capacity-result.js";
+import type { CapacityResult, CapacityStep } from "../core/capacity/result.js";
 import { formatNumber, formatTierLabel, MISSING } from "./format.js";
 
 /** Columns of the capacity curve, shared by the text and Markdown tables. */

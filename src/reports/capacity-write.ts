@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { CapacityResult } from "../core/capacity-result.js";
+import type { CapacityResult } from "../core/capacity/result.js";
 import { renderCapacityHtml } from "./capacity-html.js";
 import { renderCapacityMarkdown, renderCapacityText } from "./capacity-text.js";
 import type { UplotAssets } from "./html.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { redactReportInput } from "../core/redact.js";
+import { redactReportInput } from "../redact.js";
 import type { ObjectiveResult, ReportInput, RouteRow, Verdict } from "../core/types.js";
 import { InternalError } from "../errors.js";
 import {

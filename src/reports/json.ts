@@ -1,4 +1,4 @@
-import { redactReportInput } from "../core/redact.js";
+import { redactReportInput } from "../redact.js";
 import type {
   Finding,
   ObjectiveResult,

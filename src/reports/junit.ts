@@ -1,4 +1,4 @@
-import { redactReportInput } from "../core/redact.js";
+import { redactReportInput } from "../redact.js";
 import type { ObjectiveResult, ReportInput, RequiredTier, Verdict } from "../core/types.js";
 import { describeObjective, formatK6, formatNumber, formatOutcome, formatWindow } from "./format.js";
 

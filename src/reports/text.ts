@@ -1,4 +1,4 @@
-import { redactReportInput } from "../core/redact.js";
+import { redactReportInput } from "../redact.js";
 import type { ObjectiveResult, Outcome, ReportInput } from "../core/types.js";
 import {
   formatBound,

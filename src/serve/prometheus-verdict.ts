@@ -11,12 +11,12 @@ import {
   type Tier,
   type Verdict,
 } from "../core/types.js";
-import { planServerSlis, type PlannedObjective } from "../integrations/server-slis.js";
-import { quotePromql } from "../integrations/server-promql.js";
-import { queryInstant, type PrometheusConnection } from "../sources/prometheus-client.js";
-import { readSingleNumber, type PrometheusEvidence } from "../sources/prometheus-evidence.js";
-import { readPrometheusSlis, type PrometheusCoverage } from "../sources/prometheus.js";
-import type { PrometheusObjectiveId, PrometheusSliSettings } from "../sources/prometheus-promql.js";
+import { planServerSlis, type PlannedObjective } from "../core/server-slis.js";
+import { quotePromql } from "../promql/objective-queries.js";
+import { queryInstant, type PrometheusConnection } from "../sources/prometheus/client.js";
+import { readSingleNumber, type PrometheusEvidence } from "../sources/prometheus/evidence.js";
+import { readPrometheusSlis, type PrometheusCoverage } from "../sources/prometheus/slis.js";
+import type { PrometheusObjectiveId, PrometheusSliSettings } from "../promql/sli-queries.js";
 
 export interface ServerVerdictOptions {
   profile: SloProfile;

@@ -4,11 +4,11 @@ import type { AddressInfo } from "node:net";
 import FindMyWay from "find-my-way";
 import { ToolError } from "../errors.js";
 import type { ArgoSelectorLabels } from "../integrations/argo-common.js";
-import { quotePromql } from "../integrations/server-promql.js";
-import { queryInstant, type PrometheusConnection } from "../sources/prometheus-client.js";
-import type { PrometheusSliSettings } from "../sources/prometheus-promql.js";
+import { quotePromql } from "../promql/objective-queries.js";
+import { queryInstant, type PrometheusConnection } from "../sources/prometheus/client.js";
+import type { PrometheusSliSettings } from "../promql/sli-queries.js";
 import { loadProfile } from "../sources/load-profile.js";
-import { applyProfileSeries } from "../sources/prometheus-promql.js";
+import { applyProfileSeries } from "../promql/sli-queries.js";
 import { parseAnalysisParams, RequestError } from "./params.js";
 import { evaluatePrometheusWindow } from "./prometheus-verdict.js";
 

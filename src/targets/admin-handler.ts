@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isToolError } from "../errors.js";
-import { readFaultConfig } from "./fault-config.js";
-import type { FaultInjector } from "./fault-injector.js";
-import { formatFaultSpec, type FaultConfig } from "./fault-spec.js";
+import { readFaultConfig } from "./faults/config.js";
+import type { FaultInjector } from "./faults/injector.js";
+import { formatFaultSpec, type FaultConfig } from "./faults/spec.js";
 
 const MAX_ADMIN_BODY_BYTES = 64 * 1024;
 

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { CapacityLimit } from "./fault-spec.js";
+import type { CapacityLimit } from "./faults/spec.js";
 import type { TimerSet } from "./timer-set.js";
 
 /**

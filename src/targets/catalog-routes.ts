@@ -1,6 +1,6 @@
 import { formatPage, readPageRequest, readParam } from "./list-query.js";
 import { HttpProblem, replyError, replyJson, type RouteDefinition } from "./reply.js";
-import type { Product, TargetStorage } from "./storage.js";
+import type { Product, TargetStorage } from "./storage/storage.js";
 
 /** GET /api/v1/products (paged, ?category=) and GET /api/v1/products/:id over the seeded catalog. */
 export function createCatalogRoutes(storage: TargetStorage): RouteDefinition[] {

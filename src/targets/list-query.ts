@@ -1,4 +1,4 @@
-import type { ListResult, PageStart, SortOrder } from "./storage.js";
+import type { ListResult, PageStart, SortOrder } from "./storage/storage.js";
 import { HttpProblem, type QueryValue } from "./reply.js";
 
 export const MAX_PAGE_LIMIT = 100;

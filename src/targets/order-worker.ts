@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { TargetStorage } from "./storage.js";
+import type { TargetStorage } from "./storage/storage.js";
 
 interface Job {
   orderId: string;

@@ -1,6 +1,6 @@
 import type { OrderWorker } from "./order-worker.js";
 import { HttpProblem, replyError, replyJson, type RouteDefinition } from "./reply.js";
-import type { OrderItem, TargetStorage } from "./storage.js";
+import type { OrderItem, TargetStorage } from "./storage/storage.js";
 
 const MAX_ITEMS = 100;
 const MAX_QUANTITY = 1000;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import FindMyWay from "find-my-way";
-import type { FaultInjector } from "./fault-injector.js";
+import type { FaultInjector } from "./faults/injector.js";
 import { UNMATCHED_ENDPOINT, type EndpointMetrics, type ServiceMetrics } from "./metrics.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import {

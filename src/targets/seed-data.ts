@@ -1,5 +1,5 @@
 import { createRandom } from "./prng.js";
-import type { Product, User } from "./storage.js";
+import type { Product, User } from "./storage/storage.js";
 
 const FIRST_NAMES = ["Ada", "Alan", "Barbara", "Edsger", "Frances", "Grace", "Ken", "Radia"];
 const LAST_NAMES = ["Hopper", "Lovelace", "Liskov", "Dijkstra", "Allen", "Turing", "Perlman"];

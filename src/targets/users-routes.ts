@@ -14,7 +14,7 @@ import type {
   UserRole,
   UserSortField,
   UserWriteResult,
-} from "./storage.js";
+} from "./storage/storage.js";
 
 const USERS = "/api/v1/users";
 const USER = "/api/v1/users/:id";

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { capacity } from "../../src/commands/capacity.js";
-import type { CapacityResult, CapacityStep } from "../../src/core/capacity-result.js";
-import { scrapeTargetOf } from "../../src/prometheus/config.js";
-import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
+import { capacity } from "../../src/commands/capacity/capacity.js";
+import type { CapacityResult, CapacityStep } from "../../src/core/capacity/result.js";
+import { scrapeTargetOf } from "../../src/stack/prometheus/config.js";
+import { startPrometheus, type PrometheusServer } from "../../src/stack/prometheus/server.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";
 import { runCli } from "../e2e/cli.js";
 

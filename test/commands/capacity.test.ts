@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { capacity, type CapacityOptions } from "../../src/commands/capacity.js";
-import type { CapacityResult, CapacityStep } from "../../src/core/capacity-result.js";
-import type { CapacityStepCriteria } from "../../src/core/capacity-step.js";
+import { capacity, type CapacityOptions } from "../../src/commands/capacity/capacity.js";
+import type { CapacityResult, CapacityStep } from "../../src/core/capacity/result.js";
+import type { CapacityStepCriteria } from "../../src/core/capacity/step.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";
 
 // Real searches: the real k6 against the reference service in capacity mode

@@ -3,12 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/commands/run.js";
-import { scrapeTargetOf } from "../../src/prometheus/config.js";
-import { ensurePrometheus } from "../../src/prometheus/provision.js";
-import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
+import { scrapeTargetOf } from "../../src/stack/prometheus/config.js";
+import { ensurePrometheus } from "../../src/stack/prometheus/provision.js";
+import { startPrometheus, type PrometheusServer } from "../../src/stack/prometheus/server.js";
 import { THRESHOLDS_DIR } from "../../src/sources/load-profile.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";
-import { startAuthProxy, type AuthProxy } from "../prometheus/auth-proxy.js";
+import { startAuthProxy, type AuthProxy } from "../stack/prometheus/auth-proxy.js";
 
 // `run --prometheus` against a Prometheus behind an authenticating gateway:
 // the token (read from an environment variable) must reach both the queries

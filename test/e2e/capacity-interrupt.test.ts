@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CapacityResult } from "../../src/core/capacity-result.js";
+import type { CapacityResult } from "../../src/core/capacity/result.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";
 import { tempDir } from "./cli.js";
 
@@ -14,7 +14,7 @@ import { tempDir } from "./cli.js";
 // capacity.json. Steps are 1 s warm-up + 3 s judged, so the whole test
 // takes ~15 s.
 
-const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
 let targets: RunningTargets | undefined;
 afterEach(async () => {

@@ -10,7 +10,7 @@ import { objective, readVerdict, reportsDirOf, runCli, tempDir } from "./cli.js"
 // --with-prometheus` starts the reference service on a throwaway PostgreSQL
 // and a Prometheus scraping it, the real k6 drives it through `slogate run`,
 // and db_latency_p95 then judges real queries. Everything on loopback.
-const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
 interface Stack {
   child: ChildProcessByStdio<null, Readable, Readable>;

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { scrapeTargetOf } from "../../src/prometheus/config.js";
-import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
+import { scrapeTargetOf } from "../../src/stack/prometheus/config.js";
+import { startPrometheus, type PrometheusServer } from "../../src/stack/prometheus/server.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";
 import { objective, readVerdict, reportsDirOf, runCli, tempDir } from "./cli.js";
 

@@ -19,17 +19,17 @@ import { argo, type ArgoOptions } from "../../src/commands/argo.js";
 import { rules } from "../../src/commands/rules.js";
 import { loadArgoValidators } from "../../src/integrations/crd-validate.js";
 import { serve } from "../../src/commands/serve.js";
-import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
+import { startPrometheus, type PrometheusServer } from "../../src/stack/prometheus/server.js";
 import type { RunningServe } from "../../src/serve/server.js";
-import { queryInstant } from "../../src/sources/prometheus-client.js";
-import { waitForScrapeAfter } from "../../src/sources/prometheus-wait.js";
+import { queryInstant } from "../../src/sources/prometheus/client.js";
+import { waitForScrapeAfter } from "../../src/sources/prometheus/wait.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";
 import { runScenario } from "../scenarios/run-scenario.js";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const HARNESS_DIR = path.join(ROOT, "test", "argo-conformance");
-const CLI = path.join(ROOT, "dist", "cli.js");
+const CLI = path.join(ROOT, "dist", "cli", "main.js");
 const PROFILE = "products-api";
 const TOKEN = "conformance-token-0123456789";
 /** The faulty target answers this share of API requests with 503 (ground truth for the error ratio). */

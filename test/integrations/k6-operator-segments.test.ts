@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { check } from "../../src/commands/check.js";
 import { k8sTestRun } from "../../src/commands/k8s-testrun.js";
 import type { ObjectiveResult, ReportInput } from "../../src/core/types.js";
-import { runSegmentsLocally, type LocalRunner } from "../../src/integrations/k6-operator-local.js";
+import { runSegmentsLocally, type LocalRunner } from "./k6-operator-local.js";
 import { ensureK6 } from "../../src/k6/provision.js";
 import { runK6, type RunK6Result } from "../../src/k6/run-k6.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";

@@ -11,9 +11,9 @@ import path from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rules } from "../../src/commands/rules.js";
-import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
+import { startPrometheus, type PrometheusServer } from "../../src/stack/prometheus/server.js";
 import { THRESHOLDS_DIR } from "../../src/sources/load-profile.js";
-import { waitForScrapeAfter } from "../../src/sources/prometheus-wait.js";
+import { waitForScrapeAfter } from "../../src/sources/prometheus/wait.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";
 import { runScenario } from "../scenarios/run-scenario.js";
 

@@ -9,10 +9,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { check } from "../../src/commands/check.js";
 import { serve } from "../../src/commands/serve.js";
-import { startPrometheus, type PrometheusServer } from "../../src/prometheus/server.js";
+import { startPrometheus, type PrometheusServer } from "../../src/stack/prometheus/server.js";
 import { renderJson } from "../../src/reports/json.js";
 import type { RunningServe } from "../../src/serve/server.js";
-import { waitForScrapeAfter } from "../../src/sources/prometheus-wait.js";
+import { waitForScrapeAfter } from "../../src/sources/prometheus/wait.js";
 import { startTargets, type RunningTargets } from "../../src/targets/index.js";
 import { runScenario, type ScenarioRun } from "../scenarios/run-scenario.js";
 

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve } from "../../src/commands/serve.js";
 import { THRESHOLDS_DIR } from "../../src/sources/load-profile.js";
 import type { RunningServe } from "../../src/serve/server.js";
-import { startFakePrometheus, type FakePrometheus } from "../sources/fake-prometheus.js";
+import { startFakePrometheus, type FakePrometheus } from "../sources/prometheus/fake-prometheus.js";
 
 const TOKEN = "serve-test-token-abcdef0123456789";
 const AUTH = { authorization: `Bearer ${TOKEN}` };

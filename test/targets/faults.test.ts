@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FaultConfig } from "../../src/targets/fault-spec.js";
+import type { FaultConfig } from "../../src/targets/faults/spec.js";
 import { startTargets, type RunningTargets } from "../../src/targets/start-targets.js";
 import { call } from "./http-client.js";
 

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMemoryStorage } from "../../src/targets/storage-memory.js";
+import { createMemoryStorage } from "../../src/targets/storage/memory.js";
 import { startTargets, type RunningTargets } from "../../src/targets/start-targets.js";
 import { call, type ListBody } from "./http-client.js";
 

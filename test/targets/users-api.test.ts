@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMemoryStorage } from "../../src/targets/storage-memory.js";
+import { createMemoryStorage } from "../../src/targets/storage/memory.js";
 import { startTargets, type RunningTargets } from "../../src/targets/start-targets.js";
 import { call, type ListBody, type UserBody } from "./http-client.js";
 

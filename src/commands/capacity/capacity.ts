@@ -1,0 +1,256 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { resolveCapacityPlan, sizeStepVUs } from "../../core/capacity/plan.js";
+import { runCapacityStep, type CapacityStepReport } from "./run-step.js";
+import { toCapacityStep, withJudgement } from "./step-record.js";
+import {
+  CAPACITY_SCHEMA_VERSION,
+  type CapacityResult,
+  type CapacityStep,
+} from "../../core/capacity/result.js";
+import { needsRepeat, reconcileRepeat } from "../../core/capacity/repeat.js";
+import {
+  decideNextStep,
+  summarizeCapacity,
+  type StepReason,
+  type StopReason,
+} from "../../core/capacity/search.js";
+import { describeCapacityFindings, selectJudgedSteps } from "../../core/capacity/findings.js";
+import type { CapacityStepCriteria } from "../../core/capacity/step.js";
+import { redactUrl } from "../../redact.js";
+import type { Finding, RequiredTier } from "../../core/types.js";
+import { bundleScenario } from "../../k6/bundle.js";
+import { checkTargetReachable } from "../../k6/preflight.js";
+import { ensureK6 } from "../../k6/provision.js";
+import { writeCapacityReports } from "../../reports/capacity-write.js";
+import { loadProfile } from "../../sources/load-profile.js";
+import {
+  createPrometheusCollector,
+  type PrometheusOptions,
+} from "../../sources/prometheus/collector.js";
+import { createRunId } from "../run-id.js";
+
+export interface CapacityOptions {
+  target: string;
+  /** Profile name or path; `products-api` by default (the capacity scenario reads products). */
+  profile?: string;
+  /** The latency and error tier that must hold; the profile's requiredTier by default. */
+  require?: RequiredTier;
+  /** A scenario following the capacity env contract (scenarios/capacity.ts); `capacity` by default. */
+  scenario?: string;
+  /** First rate, req/s; 50 by default, raised to what the objectives need to be judged. */
+  startRatePerSecond?: number;
+  /** Ceiling: never offer more, req/s; 10000 by default. */
+  maxRatePerSecond?: number;
+  /** Stop when (first failing − capacity) / capacity ≤ this; 0.05 by default. */
+  precision?: number;
+  /** Rate multiplier while steps pass; 2 by default. */
+  growthFactor?: number;
+  /** Wall-time budget for the whole search; 600 s by default. No step starts that would not fit. */
+  budgetSeconds?: number;
+  /** Warm-up before each measured phase (never judged); 5 s by default. */
+  warmUpSeconds?: number;
+  /** Measured phase of each step; 10 s by default. */
+  steadySeconds?: number;
+  maxSteps?: number;
+  /** Most VUs any step may use (memory bound: ~0.5 MB each); 5000 by default. */
+  maxVUs?: number;
+  criteria?: Partial<CapacityStepCriteria>;
+  /** Where `<run-id>/` goes; `./reports` by default. */
+  reportsDir?: string;
+  /** More `__ENV` for the scenario. */
+  env?: Record<string, string>;
+  /** Each step as soon as it is judged (progress). */
+  onStep?: (step: CapacityStep) => void;
+  onK6Output?: (chunk: string) => void;
+  now?: () => Date;
+  /** Where profiles and tiers.yaml live; the project's thresholds/ by default. */
+  thresholdsDir?: string;
+  /**
+   * Also judge each step's steady window on the server's evidence from this
+   * Prometheus (which must scrape the service): a breached mandatory
+   * server-side objective fails the step; evidence it lacks is noted, and
+   * the step keeps its k6 verdict.
+   */
+  prometheus?: PrometheusOptions;
+}
+
+export interface CapacityRunResult {
+  runId: string;
+  dir: string;
+  result: CapacityResult;
+  files: Record<string, string>;
+}
+
+/**
+ * Searches the highest arrival rate at which the profile's latency and error
+ * objectives still hold at the required tier: one bounded k6 run per step
+ * (warm-up, then a judged constant-arrival-rate phase), growing ×growth until
+ * a step fails, then narrowing to the precision, within the rate ceiling and
+ * the time budget. A step k6 itself could not deliver ends the search with a
+ * lower bound "limited by the load generator". SIGINT/SIGTERM stop it after
+ * the current step (k6 is told to stop too); the steps done are reported.
+ * Writes capacity.json, capacity.md, capacity.txt, report.html and each
+ * step's raw k6 files under reports/<run-id>/.
+ */
+export async function capacity(options: CapacityOptions): Promise<CapacityRunResult> {
+  const now = options.now ?? (() => new Date());
+  const profileName = options.profile ?? "products-api";
+  const { profile, tiers } = loadProfile(
+    profileName,
+    options.thresholdsDir ? { thresholdsDir: options.thresholdsDir } : {},
+  );
+  const plan = resolveCapacityPlan(options, profile, tiers);
+  const { requiredTier, scenario, settings, warmUpSeconds, steadySeconds, budgetSeconds } = plan;
+  const { latencyBoundMs, gracefulStopSeconds } = plan;
+
+  await checkTargetReachable(options.target);
+  const k6 = await ensureK6();
+  const startedAt = now();
+  const runId = createRunId("capacity", startedAt);
+  const dir = path.resolve(options.reportsDir ?? "reports", runId);
+  mkdirSync(dir, { recursive: true });
+  const bundle = await bundleScenario(scenario, { outDir: dir });
+  const collectServer = options.prometheus
+    ? createPrometheusCollector(profile, options.prometheus)
+    : undefined;
+
+  let interruptedBy: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interruptedBy ??= signal;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const steps: CapacityStep[] = [];
+  const findings: Finding[] = [];
+  const startMs = Date.now();
+  let overheadSeconds = 3;
+  let stoppedBy: StopReason;
+  try {
+    for (;;) {
+      if (interruptedBy !== null) {
+        stoppedBy = "interrupted";
+        break;
+      }
+      const nextStepSeconds = warmUpSeconds + steadySeconds + gracefulStopSeconds + overheadSeconds;
+      const next = decideNextStep(selectJudgedSteps(steps), settings, {
+        remainingSeconds: budgetSeconds - (Date.now() - startMs) / 1000,
+        nextStepSeconds,
+      });
+      if (next.kind === "stop") {
+        stoppedBy = next.reason;
+        break;
+      }
+      const rate = next.ratePerSecond;
+      const runStep = async (reason: StepReason): Promise<[CapacityStepReport, CapacityStep]> => {
+        const maxVUs = sizeStepVUs(rate, plan);
+        const index = steps.length + 1;
+        const stepDir = path.join("steps", `${String(index).padStart(2, "0")}-${rate}rps`);
+        const stepStart = Date.now();
+        const report = await runCapacityStep({
+          k6,
+          scriptPath: bundle.scriptPath,
+          target: options.target,
+          dir: path.join(dir, stepDir),
+          ratePerSecond: rate,
+          warmUpSeconds,
+          steadySeconds,
+          preAllocatedVUs: maxVUs,
+          maxVUs,
+          gracefulStopSeconds,
+          latencyBoundMs,
+          profile,
+          requiredTier,
+          criteria: plan.criteria,
+          ...(options.env ? { env: options.env } : {}),
+          ...(options.onK6Output ? { onK6Output: options.onK6Output } : {}),
+          ...(collectServer ? { collectServer } : {}),
+        });
+        const wallSeconds = (Date.now() - stepStart) / 1000;
+        overheadSeconds = Math.max(1, wallSeconds - warmUpSeconds - steadySeconds);
+        const context = {
+          index,
+          ratePerSecond: rate,
+          reason,
+          preAllocatedVUs: maxVUs,
+          maxVUs,
+          warmUpSeconds,
+          steadySeconds,
+          startedAt: new Date(stepStart).toISOString(),
+          wallSeconds,
+          dir: stepDir,
+        };
+        return [report, toCapacityStep(report, context)];
+      };
+      const [report, first] = await runStep(next.reason);
+      let step = first;
+      // A failure while the machine had no idle CPU is run again before it counts.
+      const roomForRepeat =
+        budgetSeconds - (Date.now() - startMs) / 1000 >=
+        warmUpSeconds + steadySeconds + gracefulStopSeconds + overheadSeconds;
+      if (
+        report.kind === "judged" &&
+        needsRepeat(report, plan.criteria) &&
+        interruptedBy === null &&
+        roomForRepeat
+      ) {
+        first.repeated = true;
+        steps.push(first);
+        options.onStep?.(first);
+        const [again, second] = await runStep("repeat");
+        step =
+          again.kind === "judged"
+            ? withJudgement(second, reconcileRepeat(report, again, plan.criteria))
+            : second;
+      }
+      steps.push(step);
+      options.onStep?.(step);
+      if (step.outcome === "error") {
+        stoppedBy = "inconclusive";
+        findings.push({
+          severity: "warning",
+          code: "CAPACITY_STEP_ERROR",
+          message: `step ${step.index} at ${rate} req/s: ${step.reasons.join("; ")}`,
+        });
+        break;
+      }
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+
+  const finding = summarizeCapacity(selectJudgedSteps(steps), stoppedBy, plan.throughputBounds);
+  findings.push(...describeCapacityFindings(steps, stoppedBy, plan.criteria));
+  const endedAt = now();
+  const achieved = steps
+    .map((step) => step.achievedRatePerSecond)
+    .filter((rate): rate is number => rate !== null);
+  const result: CapacityResult = {
+    schemaVersion: CAPACITY_SCHEMA_VERSION,
+    ...finding,
+    target: redactUrl(options.target),
+    profile: profile.name,
+    scenario,
+    requiredTier,
+    latencyBoundMs,
+    latencyBounds: plan.latencyBounds,
+    throughputBounds: plan.throughputBounds,
+    stoppedBy,
+    settings: { ...settings, warmUpSeconds, steadySeconds, budgetSeconds, criteria: plan.criteria },
+    steps,
+    highestAchievedRatePerSecond: achieved.length > 0 ? Math.max(...achieved) : null,
+    findings,
+    k6: { version: k6.version },
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    wallSeconds: (Date.now() - startMs) / 1000,
+    runId,
+  };
+  writeFileSync(
+    path.join(dir, "run.json"),
+    `${JSON.stringify({ runId, target: result.target, profile: profile.name, scenario, requiredTier, prometheus: options.prometheus ? redactUrl(options.prometheus.url) : null, k6: { version: k6.version, path: k6.path, source: k6.source } }, null, 2)}\n`,
+  );
+  const { files } = await writeCapacityReports(dir, result);
+  return { runId, dir, result, files };
+}
