@@ -1,39 +1,40 @@
 // Argo Rollouts' own analysis controller (v1.9.1, test/argo-conformance/*.go)
 // run on slogate's generated templates. What is real: the controller, its
 // prometheus, web and job providers and condition evaluation; a Prometheus
-// process scraping the reference services under k6 load; `slogate serve`; the
-// built CLI the Job runs. What is not: there is no cluster here, so the
+// process scraping the reference services under k6 load (the shared live
+// stack, test/fixtures/live-stack.ts, which also builds the harness);
+// `slogate serve`; the built CLI the Job runs. What is not: there is no cluster here, so the
 // Kubernetes API is a client-go fake (k8s.io/client-go/kubernetes/fake) and
 // the Jobs the job provider creates are run by the harness as local processes
 // (the container's args after the image's entrypoint, emptyDirs as temp dirs),
 // which then sets the Job's Complete/Failed condition from the exit code.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { argo, type ArgoOptions } from "../../src/commands/argo.js";
 import { rules } from "../../src/commands/rules.js";
 import { loadArgoValidators } from "../../src/integrations/crd-validate.js";
 import { serve } from "../../src/commands/serve.js";
-import { startPrometheus, type PrometheusServer } from "../../src/stack/prometheus/server.js";
 import type { RunningServe } from "../../src/serve/server.js";
 import { queryInstant } from "../../src/sources/prometheus/client.js";
-import { waitForScrapeAfter } from "../../src/sources/prometheus/wait.js";
-import { startTargets, type RunningTargets } from "../../src/targets/index.js";
-import { runScenario } from "../scenarios/run-scenario.js";
+import { closedPort, hostOf, LIVE_ERROR_RATIO, LIVE_PROFILE } from "../fixtures/live-stack.js";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const HARNESS_DIR = path.join(ROOT, "test", "argo-conformance");
 const CLI = path.join(ROOT, "dist", "cli", "main.js");
-const PROFILE = "products-api";
+const PROFILE = LIVE_PROFILE;
 const TOKEN = "conformance-token-0123456789";
 /** The faulty target answers this share of API requests with 503 (ground truth for the error ratio). */
-const ERROR_RATIO = 0.05;
+const ERROR_RATIO = LIVE_ERROR_RATIO;
+const stack = inject("liveStack");
+const harness = stack.argoHarness;
+const healthy = { url: stack.healthyUrl };
+const faulty = { url: stack.faultyUrl };
+const prometheus = { url: stack.prometheusUrl };
 const JOB = { scenario: "load", ratePerSecond: 50, timeScale: 0.06 } as const;
 
 interface HarnessRun {
@@ -49,16 +50,10 @@ interface HarnessRun {
 }
 
 let work: string;
-let harness: string;
-let healthy: RunningTargets;
-let faulty: RunningTargets;
-let prometheus: PrometheusServer;
 let server: RunningServe;
 const timings: Record<string, number> = {};
 
-function hostPort(url: string): string {
-  return new URL(url).host;
-}
+const hostPort = hostOf;
 
 /** Runs the Go harness (Argo Rollouts' own controller) on a config; returns its JSON. */
 async function runHarness(name: string, config: Record<string, unknown>): Promise<unknown> {
@@ -97,38 +92,14 @@ function template(
   return out;
 }
 
-/** A loopback port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const socket = net.createServer();
-  await new Promise<void>((resolve) => socket.listen(0, "127.0.0.1", resolve));
-  const { port } = socket.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
 function argsFor(target: string): Record<string, string> {
   return { "service-name": "slogate-targets", "canary-hash": target };
 }
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "slogate-argo-"));
-  let started = Date.now();
-  harness = path.join(work, "argo-conformance");
-  // Module downloads and the first compile take minutes; later builds are cached.
-  await run("go", ["build", "-o", harness, "."], {
-    cwd: HARNESS_DIR,
-    timeout: 1_800_000,
-  });
-  timings["go build"] = Date.now() - started;
-  // Compiling the CRD schemas blocks the event loop for seconds: do it before
-  // the in-process targets start, or their /metrics miss scrapes (a gap).
+  // Compiling the CRD schemas blocks the event loop for seconds: done once, up front.
   loadArgoValidators();
-
-  healthy = await startTargets({ rateLimit: false });
-  faulty = await startTargets({ rateLimit: false, faults: `error=${ERROR_RATIO},seed=11` });
-  prometheus = await startPrometheus({
-    scrapeTargets: [hostPort(healthy.url), hostPort(faulty.url)],
-  });
   server = await serve({
     host: "127.0.0.1",
     port: 0,
@@ -140,32 +111,12 @@ beforeAll(async () => {
     env: { SLOGATE_TEST_SERVE_TOKEN: TOKEN },
     log: () => undefined,
   });
-
-  // Real k6 traffic to both services at once: bounded (~32 s), loopback only.
-  started = Date.now();
-  const env = (url: string) => ({ BASE_URL: url, RATE: "40", TIME_SCALE: "0.06" });
-  const [a, b] = await Promise.all([
-    runScenario("load", env(healthy.url), 120_000),
-    runScenario("load", env(faulty.url), 120_000),
-  ]);
-  timings["k6 traffic"] = Date.now() - started;
-  expect(a.result.exit.evidence, a.log).toBe(true);
-  expect(b.result.exit.evidence, b.log).toBe(true);
-  await waitForScrapeAfter({
-    connection: { url: prometheus.url },
-    selector: 'job="slogate-targets"',
-    afterMs: Date.now(),
-    timeoutMs: 20_000,
-  });
-}, 1_900_000);
+});
 
 afterAll(async () => {
   await server?.close();
-  await prometheus?.close();
-  await healthy?.close();
-  await faulty?.close();
   if (work) rmSync(work, { recursive: true, force: true });
-  console.log("argo conformance timings (ms):", timings);
+  console.log("argo conformance timings (ms):", { ...stack.timings, ...timings });
 });
 
 describe("Argo Rollouts' own controller reads the prometheus-provider template as intended", () => {
@@ -186,7 +137,7 @@ describe("Argo Rollouts' own controller reads the prometheus-provider template a
     }
   });
 
-  it("injected 5 % errors: Failed on error_rate, the measured ratio near the injected one", async () => {
+  it("injected 10 % errors: Failed on error_rate, the measured ratio near the injected one", async () => {
     const result = (await runHarness("prom-faulty", {
       templates: [file],
       args: argsFor(hostPort(faulty.url)),

@@ -1,23 +1,19 @@
 // The verdict paths of `slogate serve` (pass, fail, no data) against a real
 // Prometheus scraping the real reference service under real k6 traffic: one
-// healthy service, one answering 5 % of API requests with 503, and a canary
-// nobody scrapes. serve.test.ts covers parameters, auth and Prometheus
-// failures with a loopback stand-in; nothing here is stubbed.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// healthy service, one answering 10 % of API requests with 503, and a canary
+// nobody scrapes (the shared live stack, test/fixtures/live-stack.ts).
+// serve.test.ts covers parameters, auth and Prometheus failures with a
+// loopback stand-in; nothing here is stubbed.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { check } from "../../src/commands/check.js";
 import { serve } from "../../src/commands/serve.js";
-import { startPrometheus, type PrometheusServer } from "../../src/stack/prometheus/server.js";
 import { renderJson } from "../../src/reports/json.js";
 import type { RunningServe } from "../../src/serve/server.js";
-import { waitForScrapeAfter } from "../../src/sources/prometheus/wait.js";
-import { startTargets, type RunningTargets } from "../../src/targets/index.js";
-import { runScenario, type ScenarioRun } from "../scenarios/run-scenario.js";
+import { hostOf, LIVE_ERROR_RATIO, LIVE_PROFILE } from "../fixtures/live-stack.js";
 
-const PROFILE = "products-api";
-const ERROR_RATIO = 0.05;
+const PROFILE = LIVE_PROFILE;
+const ERROR_RATIO = LIVE_ERROR_RATIO;
+const stack = inject("liveStack");
 
 interface Answer {
   verdict: string;
@@ -26,14 +22,7 @@ interface Answer {
   [key: string]: unknown;
 }
 
-let work: string;
-let healthy: RunningTargets;
-let faulty: RunningTargets;
-let prometheus: PrometheusServer;
 let server: RunningServe;
-let healthyRun: ScenarioRun;
-
-const instanceOf = (targets: RunningTargets) => new URL(targets.url).host;
 
 async function analyse(canary: string): Promise<Answer> {
   const response = await fetch(
@@ -48,49 +37,24 @@ function explain(answer: Answer): string {
 }
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), "slogate-serve-prom-"));
-  healthy = await startTargets({ rateLimit: false });
-  faulty = await startTargets({ rateLimit: false, faults: `error=${ERROR_RATIO},seed=5` });
-  prometheus = await startPrometheus({
-    scrapeTargets: [instanceOf(healthy), instanceOf(faulty)],
-  });
   server = await serve({
     port: 0,
-    prometheus: prometheus.url,
+    prometheus: stack.prometheusUrl,
     // The reference service's series carry job and instance; instance picks the canary.
     serviceLabel: "job",
     namespaceLabel: "none",
     canaryLabel: "instance",
     log: () => undefined,
   });
-  // Real k6 traffic to both services at once: ~21 s, loopback only.
-  const env = (url: string) => ({ BASE_URL: url, RATE: "40", TIME_SCALE: "0.04" });
-  const [a, b] = await Promise.all([
-    runScenario("load", env(healthy.url), 90_000),
-    runScenario("load", env(faulty.url), 90_000),
-  ]);
-  expect(a.result.exit.evidence, a.log).toBe(true);
-  expect(b.result.exit.evidence, b.log).toBe(true);
-  healthyRun = a;
-  await waitForScrapeAfter({
-    connection: { url: prometheus.url },
-    selector: 'job="slogate-targets"',
-    afterMs: Date.now(),
-    timeoutMs: 20_000,
-  });
-}, 150_000);
+});
 
 afterAll(async () => {
   await server?.close();
-  await prometheus?.close();
-  await healthy?.close();
-  await faulty?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe("slogate serve against a real Prometheus and the reference service", () => {
   it("healthy service: pass at the Target tier or better", async () => {
-    const answer = await analyse(instanceOf(healthy));
+    const answer = await analyse(hostOf(stack.healthyUrl));
     expect(answer.verdict, explain(answer)).toBe("pass");
     expect(answer.achievedTier).not.toBeNull();
     const errors = answer.objectives.find((o) => o.id === "error_rate");
@@ -98,8 +62,8 @@ describe("slogate serve against a real Prometheus and the reference service", ()
     expect(errors?.samples).toBeGreaterThan(100);
   });
 
-  it("injected 5 % errors: fail on error_rate, with the ratio the service was told to inject", async () => {
-    const answer = await analyse(instanceOf(faulty));
+  it("injected 10 % errors: fail on error_rate, with the ratio the service was told to inject", async () => {
+    const answer = await analyse(hostOf(stack.faultyUrl));
     expect(answer.verdict, explain(answer)).toBe("fail");
     const errors = answer.objectives.find((o) => o.id === "error_rate");
     expect(errors?.verdict).toBe("fail");
@@ -119,9 +83,9 @@ describe("slogate serve against a real Prometheus and the reference service", ()
 
   it("answers the CI verdict's schema: same top-level and objective keys as `check` on the same run", async () => {
     const ci = JSON.parse(
-      renderJson(await check({ k6Paths: [healthyRun.result.ndjsonPath], profile: PROFILE })),
+      renderJson(await check({ k6Paths: [stack.healthyNdjson], profile: PROFILE })),
     ) as Answer;
-    const answer = await analyse(instanceOf(healthy));
+    const answer = await analyse(hostOf(stack.healthyUrl));
     // `prometheus` (server beside client figures) exists only when check queried Prometheus.
     expect(Object.keys(answer).sort()).toEqual(
       Object.keys(ci)
