@@ -1,6 +1,7 @@
 import { formatThresholdNumber } from "../core/k6-thresholds.js";
 import type { RequiredTier, TierBounds } from "../core/types.js";
 import { ConfigError } from "../errors.js";
+import { buildEqualityMatcher } from "../promql/selectors.js";
 
 export const ARGO_API_VERSION = "argoproj.io/v1alpha1";
 export type ArgoTemplateKind = "AnalysisTemplate" | "ClusterAnalysisTemplate";
@@ -133,7 +134,7 @@ export function buildArgs(labels: ArgoSelectorLabels): { name: string }[] {
 export function buildArgMatchers(labels: ArgoSelectorLabels): string[] {
   return (Object.keys(ARG_NAMES) as (keyof ArgoSelectorLabels)[]).flatMap((key) => {
     const label = labels[key];
-    return label === null ? [] : [`${label}="{{args.${ARG_NAMES[key]}}}"`];
+    return label === null ? [] : [buildEqualityMatcher(label, `{{args.${ARG_NAMES[key]}}}`)];
   });
 }
 

@@ -7,13 +7,19 @@ import {
   checkSliSettings,
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
   type PrometheusSliSettings,
-} from "../promql/sli-queries.js";
+} from "../promql/settings.js";
 import {
   buildErrorRatio,
   buildLatencyQuantile,
-  quotePromql,
   type PromqlContext,
 } from "../promql/objective-queries.js";
+import {
+  buildBreachExpr,
+  buildBurnRateExpr,
+  buildRecordedSeries,
+  buildTargetDownExpr,
+} from "../promql/rule-queries.js";
+import { buildEqualityMatcher } from "../promql/selectors.js";
 import { planServerSlis } from "../core/server-slis.js";
 
 export interface PrometheusRulesOptions {
@@ -112,7 +118,7 @@ export function generatePrometheusRules(options: PrometheusRulesOptions): Genera
       );
     }
   }
-  const matchers = entries.map(([label, value]) => `${label}=${quotePromql(value)}`);
+  const matchers = entries.map(([label, value]) => buildEqualityMatcher(label, value));
   const aggregateBy = entries.map(([label]) => label);
   const context = (range: string): PromqlContext => ({
     settings,
@@ -134,8 +140,8 @@ export function generatePrometheusRules(options: PrometheusRulesOptions): Genera
   // Alerts read the recorded series through the same matchers: two rule sets
   // of one profile (say prod and staging) record the same name, and an
   // unfiltered alert would fire once per rule set for each breaching service.
-  const upSel = `{${matchers.join(",")}}`;
-  const recorded = (range: string) => `${recordName(base, "error_ratio", range)}${upSel}`;
+  const recorded = (range: string) =>
+    buildRecordedSeries(recordName(base, "error_ratio", range), matchers);
   const availability = findAvailability(profile, requiredTier);
   if (availability?.sli.kind === "error_ratio") {
     const scope = availability.sli.scope;
@@ -149,11 +155,13 @@ export function generatePrometheusRules(options: PrometheusRulesOptions): Genera
     }
     addAlert(highErrorRate(availability.spec, requiredTier, recorded("5m"), ruleLabels));
     for (const window of BURN_RATE_WINDOWS) {
-      const threshold = formatThresholdNumber(window.factor * budget);
-      const expr = `${recorded(window.long)} > ${threshold}\nand\n${recorded(window.short)} > ${threshold}`;
       addAlert({
         alert: `${pascal(base)}ErrorBudgetBurn`,
-        expr,
+        expr: buildBurnRateExpr(
+          recorded(window.long),
+          recorded(window.short),
+          window.factor * budget,
+        ),
         for: window.for,
         labels: {
           ...ruleLabels,
@@ -182,7 +190,7 @@ export function generatePrometheusRules(options: PrometheusRulesOptions): Genera
   }
   addAlert({
     alert: `${pascal(base)}ServiceDown`,
-    expr: `up${upSel} == 0`,
+    expr: buildTargetDownExpr(matchers),
     for: "2m",
     labels: { ...ruleLabels, severity: "critical" },
     annotations: {
@@ -226,8 +234,7 @@ function highErrorRate(
   const bound = formatThresholdNumber(spec.bounds[tier]);
   return {
     alert: `${pascal(labels.slo_profile ?? "")}HighErrorRate`,
-    // The tier is met strictly below its bound, so reaching it is the breach.
-    expr: `${ratioRecord} >= ${bound}`,
+    expr: buildBreachExpr(ratioRecord, spec.bounds[tier]),
     for: "5m",
     labels: { ...labels, severity: "critical", objective: spec.id },
     annotations: {
@@ -249,7 +256,7 @@ function highLatency(
   const percentile = formatThresholdNumber(quantile * 100);
   return {
     alert: `${pascal(labels.slo_profile ?? "")}HighLatency${spec.id === "latency_p95" ? "" : pascal(spec.id)}`,
-    expr: `${buildLatencyQuantile(scope, quantile, context).value} >= ${bound}`,
+    expr: buildBreachExpr(buildLatencyQuantile(scope, quantile, context).value, spec.bounds[tier]),
     for: "10m",
     labels: { ...labels, severity: "warning", objective: spec.id },
     annotations: {

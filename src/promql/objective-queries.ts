@@ -1,7 +1,9 @@
 import { formatThresholdNumber } from "../core/k6-thresholds.js";
 import type { RequestScope } from "../core/profile.js";
-import type { PrometheusSliSettings } from "./sli-queries.js";
 import type { PlannedObjective } from "../core/server-slis.js";
+import { buildScopeMatchers } from "./scope.js";
+import { buildMatcherSelector, buildRegexMatcher } from "./selectors.js";
+import type { PrometheusSliSettings } from "./settings.js";
 
 /** Which series the generated PromQL reads, and over what range. */
 export interface PromqlContext {
@@ -16,46 +18,23 @@ export interface PromqlContext {
   aggregateBy?: readonly string[];
 }
 
-/** Escapes text for a double-quoted PromQL string. */
-export function quotePromql(text: string): string {
-  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
-}
-
-/** A regex (RE2, fully anchored by Prometheus) matching exactly these strings. */
-function alternation(values: readonly string[]): string {
-  return values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
-}
-
-function scopeMatchers(scope: RequestScope, context: PromqlContext): string[] {
-  const route = context.settings.labels.route;
-  const matchers: string[] = [];
-  if (scope.names) {
-    matchers.push(
-      scope.names.length === 1 && scope.names[0] !== undefined
-        ? `${route}=${quotePromql(scope.names[0])}`
-        : `${route}=~${quotePromql(alternation(scope.names))}`,
-    );
-  }
-  if (scope.methods) {
-    matchers.push(
-      scope.methods.length === 1 && scope.methods[0] !== undefined
-        ? `${context.methodLabel}=${quotePromql(scope.methods[0])}`
-        : `${context.methodLabel}=~${quotePromql(alternation(scope.methods))}`,
-    );
-  }
-  return matchers;
-}
-
 function selector(context: PromqlContext, ...extra: string[]): string {
-  return `{${[...context.matchers, ...extra].filter((part) => part !== "").join(",")}}`;
+  return buildMatcherSelector([...context.matchers, ...extra]);
 }
 
 /** Matchers for request series: the scope, minus the scraper's own calls. */
 function requestSelector(context: PromqlContext, scope: RequestScope, ...extra: string[]): string {
   const { excludeRoutesRegex, labels } = context.settings;
   const exclude =
-    excludeRoutesRegex && !scope.names ? `${labels.route}!~${quotePromql(excludeRoutesRegex)}` : "";
-  return selector(context, ...scopeMatchers(scope, context), exclude, ...extra);
+    excludeRoutesRegex && !scope.names
+      ? buildRegexMatcher(labels.route, "!~", excludeRoutesRegex)
+      : "";
+  const scoped = buildScopeMatchers(
+    scope,
+    { route: labels.route, method: context.methodLabel },
+    "equality",
+  );
+  return selector(context, ...scoped, exclude, ...extra);
 }
 
 /** `sum(expr)` or `sum by (a, b) (expr)`; quantiles add `le`. */
@@ -104,7 +83,7 @@ export function buildErrorRatio(
   const errorsSel = requestSelector(
     context,
     scope,
-    `${labels.status}=~${quotePromql(context.settings.errorStatusRegex)}`,
+    buildRegexMatcher(labels.status, "=~", context.settings.errorStatusRegex),
   );
   const all = sumOf(`rate(${metrics.requestsTotal}${sel}[${context.range}])`, context);
   const errors = sumOf(`rate(${metrics.requestsTotal}${errorsSel}[${context.range}])`, context);

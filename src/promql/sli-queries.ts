@@ -1,168 +1,16 @@
-import type { ProfilePrometheusEntry } from "../core/profile-schema.js";
-import { ConfigError } from "../errors.js";
-
-/** The server-side objectives slogate reads from Prometheus, by ObjectiveResult id. */
-export const PROMETHEUS_OBJECTIVE_IDS = [
-  "latency_p95",
-  "error_rate",
-  "throughput",
-  "db_latency_p95",
-  "cpu",
-  "memory",
-] as const;
-export type PrometheusObjectiveId = (typeof PROMETHEUS_OBJECTIVE_IDS)[number];
-
-/**
- * Which series a profile's server-side SLIs come from. Defaults follow the
- * metric names of the seed's services (http_requests_total{method,endpoint,
- * status}, http_request_duration_seconds, db_query_duration_seconds, process
- * metrics), so they work against any service exposing those names.
- */
-export interface PrometheusSliSettings {
-  /** Label matchers added to every selector, e.g. `job="slogate-targets"`. Empty: all series. */
-  selector: string;
-  metrics: {
-    requestsTotal: string;
-    /** Histogram base name (no `_bucket`/`_count` suffix). */
-    requestDuration: string;
-    dbQueryDuration: string;
-    cpuSecondsTotal: string;
-    residentMemoryBytes: string;
-  };
-  /** `classic`: `<name>_bucket{le}` series; `native`: Prometheus native histograms (k6 remote write). */
-  histogramKind: "classic" | "native";
-  /** Unit the duration histograms observe in. */
-  durationUnit: "seconds" | "milliseconds";
-  labels: {
-    /** Route template label (the seed's `endpoint`). */
-    route: string;
-    status: string;
-    /** HTTP method label, for a profile scoped to some methods. */
-    method: string;
-  };
-  /** Status label values counted as errors, as a PromQL regex. */
-  errorStatusRegex: string;
-  /** Routes left out of request SLIs, as a PromQL regex: the scraper's own /metrics calls are not load. */
-  excludeRoutesRegex: string;
-  /** Only these routes count in request SLIs (a profile's scope), as a PromQL regex; unset: all. */
-  includeRoutesRegex?: string;
-  /** Only these methods count in request SLIs (a profile's scope), as a PromQL regex; unset: all. */
-  includeMethodsRegex?: string;
-  /** 0.95 for p95. */
-  quantile: number;
-  /** Cores the service may use; CPU is reported as a fraction of it. Unset: CPU is inconclusive. */
-  cpuCores?: number;
-  /** Memory limit in bytes; memory is reported as peak RSS over it. Unset: memory is inconclusive. */
-  memoryLimitBytes?: number;
-  /**
-   * Whole-query overrides per objective, for services with other metrics.
-   * `{{window}}` becomes the range (e.g. `300000ms`), `{{selector}}` the label matchers.
-   * The query must return one number in the objective's unit (ms, ratio, req/s).
-   */
-  queries?: Partial<Record<PrometheusObjectiveId, string>>;
-}
-
-export const DEFAULT_PROMETHEUS_SLI_SETTINGS: PrometheusSliSettings = {
-  selector: "",
-  metrics: {
-    requestsTotal: "http_requests_total",
-    requestDuration: "http_request_duration_seconds",
-    dbQueryDuration: "db_query_duration_seconds",
-    cpuSecondsTotal: "process_cpu_seconds_total",
-    residentMemoryBytes: "process_resident_memory_bytes",
-  },
-  histogramKind: "classic",
-  durationUnit: "seconds",
-  labels: { route: "endpoint", status: "status", method: "method" },
-  errorStatusRegex: "5..",
-  excludeRoutesRegex: "/metrics|/health/.*",
-  quantile: 0.95,
-};
-
-/**
- * `base` with a profile's `prometheus:` section applied: the fields it sets
- * replace the base's, the rest stay (the seed's names by default).
- */
-export function applyProfileSeries(
-  base: PrometheusSliSettings,
-  section: ProfilePrometheusEntry | undefined,
-): PrometheusSliSettings {
-  if (!section) return base;
-  const { selector, errorStatusRegex, cpuCores, memoryLimitBytes } = section;
-  return {
-    ...base,
-    metrics: { ...base.metrics, ...definedOnly(section.metrics) },
-    labels: { ...base.labels, ...definedOnly(section.labels) },
-    ...(selector !== undefined ? { selector } : {}),
-    ...(errorStatusRegex !== undefined ? { errorStatusRegex } : {}),
-    ...(cpuCores !== undefined ? { cpuCores } : {}),
-    ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
-  };
-}
-
-/** The fields of a partial object that are set, so a spread keeps the other defaults. */
-function definedOnly<T extends object>(partial: T | undefined): Partial<T> {
-  if (!partial) return {};
-  return Object.fromEntries(
-    Object.entries(partial).filter(([, value]) => value !== undefined),
-  ) as Partial<T>;
-}
-
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/** Rejects names and matchers that would turn into a PromQL syntax error at query time. */
-export function checkSliSettings(settings: PrometheusSliSettings): void {
-  const fail = (field: string, value: string, hint: string) => {
-    throw new ConfigError(
-      "PROMETHEUS_SETTINGS_INVALID",
-      `prometheus.${field} ${JSON.stringify(value)}: ${hint}`,
-    );
-  };
-  for (const [key, name] of Object.entries(settings.metrics)) {
-    if (!METRIC_NAME.test(name)) fail(`metrics.${key}`, name, "not a Prometheus metric name");
-  }
-  for (const [key, name] of Object.entries(settings.labels)) {
-    if (!LABEL_NAME.test(name)) fail(`labels.${key}`, name, "not a Prometheus label name");
-  }
-  if (/[{}]/.test(settings.selector)) {
-    fail("selector", settings.selector, 'give label matchers without braces, e.g. job="api"');
-  }
-  if (!(settings.quantile > 0 && settings.quantile < 1)) {
-    fail("quantile", String(settings.quantile), "give a number between 0 and 1, e.g. 0.95");
-  }
-  for (const [key, value] of [
-    ["cpuCores", settings.cpuCores],
-    ["memoryLimitBytes", settings.memoryLimitBytes],
-  ] as const) {
-    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      fail(key, String(value), "give a positive number");
-    }
-  }
-}
-
-function escapeRegexLiteral(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
-}
-
-/** `{a="b",c!~"d"}` from the profile's selector plus extra matchers. */
-export function buildSelector(selector: string, ...extra: string[]): string {
-  const parts = [selector.trim(), ...extra].filter((part) => part !== "");
-  return `{${parts.join(",")}}`;
-}
-
-/**
- * Window length as a PromQL range in whole milliseconds (`[300000ms]`), so
- * the range is the window itself and a rate divides by the same seconds.
- */
-export function formatRange(windowSeconds: number): string {
-  return `${Math.max(1, Math.round(windowSeconds * 1000))}ms`;
-}
+import type { PrometheusSliSettings } from "./settings.js";
+import { buildUpSamplesQuery } from "./scrape-queries.js";
+import { buildRegexMatcher, buildSelector, formatRange } from "./selectors.js";
 
 export interface SliQueries {
   /** Requests per route in the window (counter at the end minus at the start). */
   requestsByRoute: string;
   errorsByRoute: string;
+  /**
+   * Errors over requests as one expression: the error rate's query as
+   * reported. The ratio itself is computed from the two per-route counts.
+   */
+  errorRatio: string;
   /** Counter resets in the window (a restart): counts across one are not trusted. */
   requestResets: string;
   /** p-quantile latency per route, in the histogram's unit. */
@@ -193,7 +41,7 @@ function counterDelta(series: string, range: string, by: readonly string[]): str
   return `(${sum(series)} - (${sum(`${series} offset ${range}`)} or ${sum(series)} * 0))`;
 }
 
-/** Every PromQL query a server-side evaluation runs, for a window of `windowSeconds` ending at the evaluation time. */
+/** The PromQL a server-side evaluation runs and reports, for a window of `windowSeconds` ending at the evaluation time. */
 export function buildSliQueries(
   settings: PrometheusSliSettings,
   windowSeconds: number,
@@ -202,13 +50,13 @@ export function buildSliQueries(
   const { metrics, labels, quantile } = settings;
   const route = labels.route;
   const notExcluded = settings.excludeRoutesRegex
-    ? `${route}!~"${escapeRegexLiteral(settings.excludeRoutesRegex)}"`
+    ? buildRegexMatcher(route, "!~", settings.excludeRoutesRegex)
     : "";
   const included = settings.includeRoutesRegex
-    ? `${route}=~"${escapeRegexLiteral(settings.includeRoutesRegex)}"`
+    ? buildRegexMatcher(route, "=~", settings.includeRoutesRegex)
     : "";
   const methods = settings.includeMethodsRegex
-    ? `${labels.method}=~"${escapeRegexLiteral(settings.includeMethodsRegex)}"`
+    ? buildRegexMatcher(labels.method, "=~", settings.includeMethodsRegex)
     : "";
   const requestSel = buildSelector(settings.selector, notExcluded, included, methods);
   const errorSel = buildSelector(
@@ -216,7 +64,7 @@ export function buildSliQueries(
     notExcluded,
     included,
     methods,
-    `${labels.status}=~"${escapeRegexLiteral(settings.errorStatusRegex)}"`,
+    buildRegexMatcher(labels.status, "=~", settings.errorStatusRegex),
   );
   const plainSel = buildSelector(settings.selector);
   // Native histograms: Prometheus 2.42 cannot subtract them (nor `* 0`).
@@ -233,9 +81,12 @@ export function buildSliQueries(
     settings.histogramKind === "classic"
       ? counterDelta(`${name}_count${sel}`, range, [])
       : `histogram_count(sum(${nativeGrowth(`${name}${sel}`)}))`;
+  const requestsByRoute = counterDelta(`${metrics.requestsTotal}${requestSel}`, range, [route]);
+  const errorsByRoute = counterDelta(`${metrics.requestsTotal}${errorSel}`, range, [route]);
   return {
-    requestsByRoute: counterDelta(`${metrics.requestsTotal}${requestSel}`, range, [route]),
-    errorsByRoute: counterDelta(`${metrics.requestsTotal}${errorSel}`, range, [route]),
+    requestsByRoute,
+    errorsByRoute,
+    errorRatio: `${errorsByRoute} / ${requestsByRoute}`,
     requestResets: `sum(resets(${metrics.requestsTotal}${requestSel}[${range}]))`,
     latencyByRoute: quantileOf(metrics.requestDuration, [route], requestSel),
     latencyOverall: quantileOf(metrics.requestDuration, [], requestSel),
@@ -246,7 +97,7 @@ export function buildSliQueries(
     cpuSampleCount: `sum(count_over_time(${metrics.cpuSecondsTotal}${plainSel}[${range}]))`,
     memoryPeakBytes: `max(max_over_time(${metrics.residentMemoryBytes}${plainSel}[${range}]))`,
     memorySampleCount: `sum(count_over_time(${metrics.residentMemoryBytes}${plainSel}[${range}]))`,
-    upSamples: `up${plainSel}[${range}]`,
+    upSamples: buildUpSamplesQuery(settings.selector, range),
   };
 }
 

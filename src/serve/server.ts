@@ -4,11 +4,11 @@ import type { AddressInfo } from "node:net";
 import FindMyWay from "find-my-way";
 import { ToolError } from "../errors.js";
 import type { ArgoSelectorLabels } from "../integrations/argo-common.js";
-import { quotePromql } from "../promql/objective-queries.js";
+import { buildEqualityMatcher, joinMatchers } from "../promql/selectors.js";
 import { queryInstant, type PrometheusConnection } from "../sources/prometheus/client.js";
-import type { PrometheusSliSettings } from "../promql/sli-queries.js";
+import type { PrometheusSliSettings } from "../promql/settings.js";
 import { loadProfile } from "../sources/load-profile.js";
-import { applyProfileSeries } from "../promql/sli-queries.js";
+import { applyProfileSeries } from "../promql/settings.js";
 import { parseAnalysisParams, RequestError } from "./params.js";
 import { evaluatePrometheusWindow } from "./prometheus-verdict.js";
 
@@ -202,13 +202,13 @@ export async function startServe(config: ServeConfig): Promise<RunningServe> {
       });
       // By name only, from the configured folder (the name cannot hold a slash or .yaml).
       const { profile } = loadProfile(parsed.profile, { thresholdsDir: config.thresholdsDir });
-      const extra = Object.entries(parsed.matchers).map(
-        ([label, value]) => `${label}=${quotePromql(value)}`,
+      const extra = Object.entries(parsed.matchers).map(([label, value]) =>
+        buildEqualityMatcher(label, value),
       );
       // The profile's metric and label names; serve's own --selector beats the profile's.
       const settings = applyProfileSeries(config.settings, profile.prometheus);
       const fixed = config.settings.selector.trim() || settings.selector.trim();
-      const selector = [fixed, ...extra].filter((part) => part !== "").join(",");
+      const selector = joinMatchers([fixed, ...extra]);
       const toMs = config.now();
       const verdict = await evaluatePrometheusWindow({
         profile,

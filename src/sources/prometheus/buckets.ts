@@ -1,5 +1,5 @@
 import { queryInstant, type PrometheusConnection } from "./client.js";
-import { buildSelector } from "../../promql/sli-queries.js";
+import { buildBucketEdgesQuery } from "../../promql/scrape-queries.js";
 
 export interface ReadBucketEdgesOptions {
   connection: PrometheusConnection;
@@ -20,7 +20,7 @@ export type BucketEdges =
  * checkBucketResolution. Native histograms have no fixed edges: unavailable.
  */
 export async function readBucketEdges(options: ReadBucketEdgesOptions): Promise<BucketEdges> {
-  const query = `count by (le) (${options.metric}_bucket${buildSelector(options.selector)})`;
+  const query = buildBucketEdgesQuery(options.metric, options.selector);
   const outcome = await queryInstant(options.connection, query, options.atMs);
   if (outcome.kind === "error") {
     return { kind: "unavailable", reason: `${outcome.errorType}: ${outcome.message}` };

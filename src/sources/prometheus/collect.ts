@@ -16,7 +16,7 @@ import {
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
   type PrometheusObjectiveId,
   type PrometheusSliSettings,
-} from "../../promql/sli-queries.js";
+} from "../../promql/settings.js";
 import { waitForScrapeAfter } from "./wait.js";
 
 export interface CollectPrometheusOptions {

@@ -11,7 +11,8 @@ import {
   PROMETHEUS_OBJECTIVE_IDS,
   type PrometheusObjectiveId,
   type PrometheusSliSettings,
-} from "../../promql/sli-queries.js";
+} from "../../promql/settings.js";
+import { buildAlternation } from "../../promql/escape.js";
 
 /** Flags of `run`/`check` that reach Prometheus. Secrets only by env var name or file. */
 export interface PrometheusOptions {
@@ -71,11 +72,10 @@ export function sliSettingsForProfile(
   const scoped = profile.objectives.find((o) => o.measure.kind === "k6" && o.measure.scope);
   const scope = scoped?.measure.kind === "k6" ? scoped.measure.scope : null;
   const names = scope?.names ?? [];
-  const includeMethodsRegex = (scope?.methods ?? []).join("|");
+  const includeMethodsRegex = buildAlternation(scope?.methods ?? []);
   // Request SLIs cover the same routes as k6's; process and database series
   // have no route label, so the scope is not part of the global selector.
-  const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const includeRoutesRegex = names.map(escapeRegex).join("|");
+  const includeRoutesRegex = buildAlternation(names);
   // Flags beat the profile's prometheus section, which beats the defaults.
   const fromProfile = applyProfileSeries(DEFAULT_PROMETHEUS_SLI_SETTINGS, profile.prometheus);
   return {

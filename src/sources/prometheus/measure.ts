@@ -1,10 +1,7 @@
 import type { PromQueryOutcome } from "./client.js";
 import { readByLabel, readSingleNumber, type NumberReading } from "./evidence.js";
-import type {
-  PrometheusObjectiveId,
-  PrometheusSliSettings,
-  SliQueries,
-} from "../../promql/sli-queries.js";
+import type { PrometheusObjectiveId, PrometheusSliSettings } from "../../promql/settings.js";
+import type { SliQueries } from "../../promql/sli-queries.js";
 
 export type ByLabelReading = ReturnType<typeof readByLabel>;
 
@@ -93,7 +90,7 @@ export function measureObjective(id: PrometheusObjectiveId, context: MeasureCont
       return { reading: judged, samples, query: context.query(valueName) };
     }
     case "error_rate": {
-      const query = `${queries.errorsByRoute} / ${queries.requestsByRoute}`;
+      const query = queries.errorRatio;
       const blocked = firstProblem(context.requests, context.errors);
       if (blocked) return { reading: blocked, samples: 0, query };
       const total = totalRequestsOf(context);

@@ -15,15 +15,13 @@ import {
   type MeasureContext,
 } from "./measure.js";
 import {
-  buildSliQueries,
   checkSliSettings,
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
-  expandQueryTemplate,
   PROMETHEUS_OBJECTIVE_IDS,
   type PrometheusObjectiveId,
   type PrometheusSliSettings,
-  type SliQueries,
-} from "../../promql/sli-queries.js";
+} from "../../promql/settings.js";
+import { buildSliQueries, expandQueryTemplate, type SliQueries } from "../../promql/sli-queries.js";
 
 export type { PrometheusEvidence, PrometheusEvidenceStatus } from "./evidence.js";
 

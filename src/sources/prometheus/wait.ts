@@ -1,6 +1,6 @@
 import { PrometheusError } from "../../errors.js";
 import { queryInstant, type PrometheusConnection } from "./client.js";
-import { buildSelector } from "../../promql/sli-queries.js";
+import { buildOldestLatestScrapeQuery } from "../../promql/scrape-queries.js";
 
 export interface WaitForScrapeOptions {
   connection: PrometheusConnection;
@@ -20,7 +20,7 @@ export interface WaitForScrapeOptions {
 export async function waitForScrapeAfter(options: WaitForScrapeOptions): Promise<number> {
   const started = Date.now();
   const deadline = started + (options.timeoutMs ?? 15_000);
-  const query = `min(timestamp(up${buildSelector(options.selector)}))`;
+  const query = buildOldestLatestScrapeQuery(options.selector);
   let last = "no answer yet";
   let delayMs = 100;
   while (Date.now() < deadline) {

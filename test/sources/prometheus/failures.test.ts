@@ -6,7 +6,7 @@ import { resolvePrometheusAuth } from "../../../src/sources/prometheus/auth.js";
 import {
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
   PROMETHEUS_OBJECTIVE_IDS,
-} from "../../../src/promql/sli-queries.js";
+} from "../../../src/promql/settings.js";
 import {
   fullUpMatrix,
   startFakePrometheus,

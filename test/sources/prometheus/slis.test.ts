@@ -7,7 +7,7 @@ import {
   readPrometheusSlis,
   type PrometheusSlisResult,
 } from "../../../src/sources/prometheus/slis.js";
-import { DEFAULT_PROMETHEUS_SLI_SETTINGS } from "../../../src/promql/sli-queries.js";
+import { DEFAULT_PROMETHEUS_SLI_SETTINGS } from "../../../src/promql/settings.js";
 import { waitForScrapeAfter } from "../../../src/sources/prometheus/wait.js";
 import { checkBucketResolution } from "../../../src/core/cross-check.js";
 import { readBucketEdges } from "../../../src/sources/prometheus/buckets.js";
