@@ -1,12 +1,13 @@
 import type { SloProfile } from "../core/profile.js";
 import type { RequiredTier } from "../core/types.js";
 import { ConfigError } from "../errors.js";
+import { parseHttpUrl } from "../url.js";
 import {
   applyProfileSeries,
   checkSliSettings,
   DEFAULT_PROMETHEUS_SLI_SETTINGS,
   type PrometheusSliSettings,
-} from "../promql/sli-queries.js";
+} from "../promql/settings.js";
 import {
   buildArgMatchers,
   buildArgs,
@@ -52,27 +53,14 @@ export interface GeneratedTemplate {
 const PROM_RANGE = /^\d+(ms|s|m|h|d|w|y)$/;
 
 function checkAddress(address: string): void {
-  let url: URL;
-  try {
-    url = new URL(address);
-  } catch {
-    throw new ConfigError(
-      "ARGO_OPTION_INVALID",
-      `--prometheus-address ${JSON.stringify(address)} is not a URL; give e.g. http://prometheus.monitoring:9090`,
-    );
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(
-      "ARGO_OPTION_INVALID",
-      `--prometheus-address ${address}: use http:// or https://`,
-    );
-  }
-  if (url.username || url.password) {
-    throw new ConfigError(
-      "ARGO_OPTION_INVALID",
-      "--prometheus-address carries credentials; a manifest is no place for them (use the prometheus provider's authentication or a proxy)",
-    );
-  }
+  parseHttpUrl(address, {
+    what: "--prometheus-address",
+    code: "ARGO_OPTION_INVALID",
+    example: "http://prometheus.monitoring:9090",
+    allowCredentials: false,
+    credentialsHint:
+      "a manifest is no place for them (use the prometheus provider's authentication or a proxy)",
+  });
 }
 
 /**

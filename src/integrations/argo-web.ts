@@ -1,6 +1,7 @@
 import type { SloProfile } from "../core/profile.js";
 import type { RequiredTier } from "../core/types.js";
 import { ConfigError } from "../errors.js";
+import { parseHttpUrl } from "../url.js";
 import {
   ARG_NAMES,
   buildArgs,
@@ -57,21 +58,14 @@ const WINDOW = /^\d+(s|m|h)$/;
 export function generateWebTemplate(options: WebTemplateOptions): GeneratedTemplate {
   const labels = options.labels ?? DEFAULT_SELECTOR_LABELS;
   checkTemplateOptions(options.identity, options.policy, labels);
-  let base: URL;
-  try {
-    base = new URL(options.serveUrl);
-  } catch {
-    throw new ConfigError(
-      "ARGO_OPTION_INVALID",
-      `--serve-url ${JSON.stringify(options.serveUrl)} is not a URL; give e.g. http://slogate.slogate:8080`,
-    );
-  }
-  if ((base.protocol !== "http:" && base.protocol !== "https:") || base.username || base.search) {
-    throw new ConfigError(
-      "ARGO_OPTION_INVALID",
-      `--serve-url ${options.serveUrl}: an http(s) base URL without credentials or query`,
-    );
-  }
+  const base = parseHttpUrl(options.serveUrl, {
+    what: "--serve-url",
+    code: "ARGO_OPTION_INVALID",
+    example: "http://slogate.slogate:8080",
+    allowCredentials: false,
+    credentialsHint: "give serve's token with --token-secret instead",
+    allowQuery: false,
+  });
   if (!WINDOW.test(options.window)) {
     throw new ConfigError(
       "ARGO_OPTION_INVALID",

@@ -1,25 +1,15 @@
 import net from "node:net";
 import { ConfigError } from "../errors.js";
 import { redactUrl } from "../redact.js";
+import { parseHttpUrl, portOf } from "../url.js";
 
 /** Parses a target URL or says, in one line, what is wrong with it. */
 export function parseTargetUrl(target: string): URL {
-  let url: URL;
-  try {
-    url = new URL(target);
-  } catch {
-    throw new ConfigError(
-      "TARGET_INVALID",
-      `--target ${JSON.stringify(target)} is not a URL; give e.g. http://127.0.0.1:8080`,
-    );
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(
-      "TARGET_INVALID",
-      `--target ${redactUrl(target)}: only http:// and https:// targets are supported`,
-    );
-  }
-  return url;
+  return parseHttpUrl(target, {
+    what: "--target",
+    code: "TARGET_INVALID",
+    example: "http://127.0.0.1:8080",
+  });
 }
 
 /**
@@ -28,7 +18,7 @@ export function parseTargetUrl(target: string): URL {
  */
 export async function checkTargetReachable(target: string, timeoutMs = 3000): Promise<void> {
   const url = parseTargetUrl(target);
-  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  const port = portOf(url);
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   await new Promise<void>((resolve, reject) => {
     const socket = net.connect({ host, port });

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DependencyError } from "../errors.js";
-import { whichBinary } from "../stack/apt.js";
+import { findBinary, whichBinary } from "../stack/binaries.js";
 
 /** The project's root: two levels above this file in both `src/k6/` and `dist/k6/`. */
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -62,40 +62,34 @@ export async function ensureK6(options: EnsureK6Options = {}): Promise<K6Binary>
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const pinned = readPinnedK6Version();
 
-  const fromEnv = env.K6_BINARY;
-  if (fromEnv) {
-    const version = probeK6Version(fromEnv);
-    if (!version) {
-      throw new DependencyError(
-        "K6_BINARY_INVALID",
-        `K6_BINARY=${fromEnv} does not run as k6 ('${fromEnv} version' failed); fix the path or unset K6_BINARY`,
-      );
-    }
-    if (majorOf(version) !== majorOf(pinned)) {
-      throw new DependencyError(
-        "K6_BINARY_MAJOR",
-        `K6_BINARY=${fromEnv} is k6 ${version}; slogate needs k6 ${pinned.split(".")[0]}.x (pinned ${pinned}); unset K6_BINARY to build it`,
-      );
-    }
-    return { path: fromEnv, version, source: "K6_BINARY" };
-  }
-
-  const onPath = whichBinary("k6", env);
-  if (onPath) {
-    const version = probeK6Version(onPath);
-    if (version && majorOf(version) === majorOf(pinned)) {
-      return { path: onPath, version, source: "PATH" };
-    }
-  }
-
   const toolsDir = options.toolsDir ?? path.join(PROJECT_ROOT, ".tools", "k6");
   const cached = path.join(toolsDir, `k6-${pinned}`);
-  if (existsSync(cached)) {
-    const version = probeK6Version(cached);
-    if (version === pinned) return { path: cached, version, source: "cache" };
-    rmSync(cached, { force: true });
-  }
+  const found = findBinary({
+    name: "k6",
+    env,
+    envVar: "K6_BINARY",
+    describeInvalidEnv: (file) => `does not run as k6 ('${file} version' failed)`,
+    candidates: [{ path: cached, source: "cache" }],
+    probe: (file, source) => {
+      const version = probeK6Version(file);
+      if (version === null) return null;
+      // A k6 the user named is used or refused, never passed over for another.
+      if (source === "K6_BINARY" && majorOf(version) !== majorOf(pinned)) {
+        throw new DependencyError(
+          "K6_BINARY_MAJOR",
+          `K6_BINARY=${file} is k6 ${version}; slogate needs k6 ${pinned.split(".")[0]}.x (pinned ${pinned}); unset K6_BINARY to build it`,
+        );
+      }
+      // Any k6 of the pinned major on PATH will do; the cache holds exactly the pinned build.
+      if (source === "PATH" && majorOf(version) !== majorOf(pinned)) return null;
+      if (source === "cache" && version !== pinned) return null;
+      return version;
+    },
+  });
+  if (found) return { path: found.path, version: found.details, source: found.source };
 
+  // A cached build that is not the pinned version (or does not run) is replaced.
+  rmSync(cached, { force: true });
   await buildK6(pinned, cached, env, log);
   const version = probeK6Version(cached);
   if (version !== pinned) {

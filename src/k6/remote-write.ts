@@ -1,10 +1,8 @@
-import { redactUrl } from "../redact.js";
 import { ConfigError } from "../errors.js";
+import { parseHttpUrl } from "../url.js";
 import { formatAuthorization, type PrometheusAuth } from "../sources/prometheus/auth.js";
-import {
-  DEFAULT_PROMETHEUS_SLI_SETTINGS,
-  type PrometheusSliSettings,
-} from "../promql/sli-queries.js";
+import { buildEqualityMatcher } from "../promql/selectors.js";
+import { DEFAULT_PROMETHEUS_SLI_SETTINGS, type PrometheusSliSettings } from "../promql/settings.js";
 
 export interface K6RemoteWriteOptions {
   /** Prometheus' receiver, e.g. PrometheusServer.remoteWriteUrl (`…/api/v1/write`). */
@@ -84,15 +82,11 @@ function splitUserinfo(text: string): {
   url: string;
   userinfo: Extract<PrometheusAuth, { kind: "basic" }> | null;
 } {
-  let parsed: URL;
-  try {
-    parsed = new URL(text);
-  } catch {
-    throw new ConfigError(
-      "PROMETHEUS_URL_INVALID",
-      `remote-write URL ${JSON.stringify(redactUrl(text))} is not a URL`,
-    );
-  }
+  const parsed = parseHttpUrl(text, {
+    what: "remote-write URL",
+    code: "PROMETHEUS_URL_INVALID",
+    example: "http://127.0.0.1:9090/api/v1/write",
+  });
   if (parsed.username === "" && parsed.password === "") return { url: text, userinfo: null };
   const userinfo = {
     kind: "basic" as const,
@@ -116,7 +110,7 @@ export function buildK6RemoteWriteSettings(testId: string): PrometheusSliSetting
   checkTestId(testId);
   return {
     ...DEFAULT_PROMETHEUS_SLI_SETTINGS,
-    selector: `testid="${testId}"`,
+    selector: buildEqualityMatcher("testid", testId),
     metrics: {
       ...DEFAULT_PROMETHEUS_SLI_SETTINGS.metrics,
       requestsTotal: "k6_http_reqs_total",

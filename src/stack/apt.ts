@@ -1,7 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { DependencyError } from "../errors.js";
+import { whichBinary } from "./binaries.js";
 
 export interface AptNeed {
   /** What is missing, for messages: a command name such as `prometheus`. */
@@ -10,13 +9,6 @@ export interface AptNeed {
   packageName: string;
   /** Whether it is there; by default, whether `binary` is on PATH. */
   isPresent?: () => boolean;
-}
-
-export function whichBinary(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-    if (dir && existsSync(path.join(dir, name))) return path.join(dir, name);
-  }
-  return null;
 }
 
 /**

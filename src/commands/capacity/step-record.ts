@@ -1,5 +1,6 @@
 import type { CapacityStep } from "../../core/capacity/result.js";
-import type { CapacityStepJudgement } from "../../core/capacity/step.js";
+import { reconcileRepeat } from "../../core/capacity/repeat.js";
+import type { CapacityStepCriteria, CapacityStepJudgement } from "../../core/capacity/step.js";
 import type { StepReason } from "../../core/capacity/search.js";
 import { describeCapacityObjective } from "../../core/capacity/server.js";
 import type { CapacityStepReport } from "./run-step.js";
@@ -85,4 +86,18 @@ export function withJudgement(step: CapacityStep, judgement: CapacityStepJudgeme
     limitedBy: judgement.limitedBy,
     reasons: judgement.reasons,
   };
+}
+
+/**
+ * The repeat of a rate, decided from both runs when both were judged
+ * (reconcileRepeat); a repeat that could not be judged stands as it is.
+ */
+export function settleRepeat(
+  first: CapacityStepReport,
+  again: CapacityStepReport,
+  repeat: CapacityStep,
+  criteria: CapacityStepCriteria,
+): CapacityStep {
+  if (first.kind !== "judged" || again.kind !== "judged") return repeat;
+  return withJudgement(repeat, reconcileRepeat(first, again, criteria));
 }

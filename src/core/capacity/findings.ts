@@ -26,6 +26,15 @@ export function describeCapacityFindings(
   criteria: CapacityStepCriteria,
 ): Finding[] {
   const findings: Finding[] = [];
+  // A step that could not be judged ends the search (decideCapacityNext), so it is the last one.
+  const last = steps.at(-1);
+  if (last?.outcome === "error") {
+    findings.push({
+      severity: "warning",
+      code: "CAPACITY_STEP_ERROR",
+      message: `step ${last.index} at ${last.ratePerSecond} req/s: ${last.reasons.join("; ")}`,
+    });
+  }
   if (stoppedBy === "interrupted") {
     findings.push({
       severity: "warning",

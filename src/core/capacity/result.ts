@@ -1,5 +1,4 @@
 import type { CapacityFinding, CapacitySearchSettings, StepReason, StopReason } from "./search.js";
-import type { CapacityStepServer } from "./server.js";
 import type { CapacityStepCriteria, CapacityStepOutcome } from "./step.js";
 import type { Finding, Outcome, RequiredTier, Tier, TierBounds, Unit } from "../types.js";
 
@@ -15,6 +14,29 @@ export interface CapacityObjective {
   tier: Tier | null;
   verdict: Outcome;
   reason: string;
+}
+
+/** What Prometheus said about one step's steady window (`capacity --prometheus`). */
+export interface CapacityStepServer {
+  /** Requests the service counted in the window; null when Prometheus gave no usable value. */
+  requests: number | null;
+  requestsPerSecond: number | null;
+  /** The server's own p95 (histogram), ms. */
+  p95Ms: number | null;
+  /** The server's 5xx share. */
+  errorRatio: number | null;
+  /** Database query p95, ms, when the service exports it. */
+  dbP95Ms: number | null;
+  /** The profile's server-side objectives, judged at the required tier on Prometheus's figures. */
+  objectives: CapacityObjective[];
+  /**
+   * Why the server side does not confirm the step: mandatory server-side
+   * objectives Prometheus could not measure, and cross-check warnings. The
+   * step keeps its k6 verdict; these say what it does not claim.
+   */
+  notes: string[];
+  /** Wall-clock ms spent waiting for the scrape and querying. */
+  queryMs: number;
 }
 
 /** One point of the capacity curve: a step and what it showed. */

@@ -1,7 +1,6 @@
 import { PrometheusDriver } from "prometheus-query";
 import type { AxiosResponse, InternalAxiosRequestConfig } from "axios";
-import { redactUrl } from "../../redact.js";
-import { ConfigError } from "../../errors.js";
+import { isLoopbackHost, parseHttpUrl } from "../../url.js";
 import { formatAuthorization, type PrometheusAuth } from "./auth.js";
 import { oneLine, parseQueryBody, type PromQueryBody, type PromQueryOutcome } from "./response.js";
 
@@ -19,25 +18,12 @@ export interface PrometheusConnection {
 
 /** Checks the URL once, so a typo is a config error instead of N failed queries. */
 export function parsePrometheusUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ConfigError(
-      "PROMETHEUS_URL_INVALID",
-      `--prometheus ${JSON.stringify(redactUrl(url))} is not a URL; give e.g. http://127.0.0.1:9090`,
-    );
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new ConfigError(
-      "PROMETHEUS_URL_INVALID",
-      `--prometheus ${redactUrl(url)}: only http:// and https:// are supported`,
-    );
-  }
-  return parsed;
+  return parseHttpUrl(url, {
+    what: "--prometheus",
+    code: "PROMETHEUS_URL_INVALID",
+    example: "http://127.0.0.1:9090",
+  });
 }
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 /**
  * Runs one instant query at `timeMs`. Never throws for what Prometheus or the
@@ -72,7 +58,7 @@ export async function queryInstant(
       onFulfilled: (config: InternalAxiosRequestConfig) => {
         config.signal = controller.signal;
         // Loopback never goes through an HTTP(S)_PROXY from the environment.
-        if (LOOPBACK.test(url.hostname)) config.proxy = false;
+        if (isLoopbackHost(url.hostname)) config.proxy = false;
         return config;
       },
     },

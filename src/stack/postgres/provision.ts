@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { DependencyError } from "../../errors.js";
-import { aptInstall, canAptInstall, whichBinary } from "../apt.js";
+import { aptInstall, canAptInstall } from "../apt.js";
+import { findBinary, isExecutable } from "../binaries.js";
 
 /** Where Debian's `postgresql-NN` packages put the server binaries (not on PATH). */
 export const DEBIAN_POSTGRES_LIB = "/usr/lib/postgresql";
@@ -24,22 +25,17 @@ export interface EnsurePostgresOptions {
   log?: (line: string) => void;
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function probe(binDir: string, source: PostgresBinaries["source"]): PostgresBinaries | null {
-  const initdb = path.join(binDir, "initdb");
+/**
+ * The server binaries beside one `initdb`, or null when its directory has no
+ * working `postgres`. PATH may hold a symlink: its directory must hold both.
+ */
+function probeBinDir(initdb: string): Omit<PostgresBinaries, "source"> | null {
+  const binDir = path.dirname(initdb);
   const postgres = path.join(binDir, "postgres");
-  if (!isExecutable(initdb) || !isExecutable(postgres)) return null;
+  if (!isExecutable(postgres)) return null;
   const result = spawnSync(postgres, ["--version"], { encoding: "utf8", timeout: 15_000 });
   const version = /\(PostgreSQL\)\s+(\d+(?:\.\d+)*)/.exec(result.stdout)?.[1];
-  return version ? { binDir, initdb, postgres, version, source } : null;
+  return version ? { binDir, initdb, postgres, version } : null;
 }
 
 /** Debian's versioned directories, newest first. */
@@ -58,27 +54,19 @@ function listDebianBinDirs(): string[] {
 
 /** Finds initdb + postgres: POSTGRES_BINDIR, then PATH, then /usr/lib/postgresql/<newest>/bin. */
 export function findPostgres(env: NodeJS.ProcessEnv = process.env): PostgresBinaries | null {
-  if (env.POSTGRES_BINDIR) {
-    const found = probe(env.POSTGRES_BINDIR, "POSTGRES_BINDIR");
-    if (!found) {
-      throw new DependencyError(
-        "POSTGRES_BINDIR_INVALID",
-        `POSTGRES_BINDIR=${env.POSTGRES_BINDIR} has no working initdb and postgres; fix it or unset it`,
-      );
-    }
-    return found;
-  }
-  const onPath = whichBinary("initdb", env);
-  if (onPath) {
-    // PATH may hold a symlink; its directory must also hold `postgres`.
-    const found = probe(path.dirname(onPath), "PATH");
-    if (found) return found;
-  }
-  for (const dir of listDebianBinDirs()) {
-    const found = probe(dir, "debian");
-    if (found) return found;
-  }
-  return null;
+  const found = findBinary({
+    name: "initdb",
+    env,
+    envVar: "POSTGRES_BINDIR",
+    envIsDir: true,
+    describeInvalidEnv: () => "has no working initdb and postgres",
+    candidates: listDebianBinDirs().map((dir) => ({
+      path: path.join(dir, "initdb"),
+      source: "debian" as const,
+    })),
+    probe: probeBinDir,
+  });
+  return found && { ...found.details, source: found.source };
 }
 
 /**

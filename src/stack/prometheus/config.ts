@@ -1,6 +1,7 @@
 import path from "node:path";
 import { stringify } from "yaml";
 import { ConfigError } from "../../errors.js";
+import { isLoopbackHost, parseHttpUrl, portOf } from "../../url.js";
 
 /** The job every scrape target of a slogate-started Prometheus belongs to. */
 export const SLOGATE_SCRAPE_JOB = "slogate-targets";
@@ -17,8 +18,6 @@ export interface PrometheusConfigOptions {
   jobName?: string;
 }
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
 /** Checks one `host:port` target: slogate only scrapes services on this machine. */
 export function parseScrapeTarget(target: string): { host: string; port: number } {
   const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(target);
@@ -30,7 +29,7 @@ export function parseScrapeTarget(target: string): { host: string; port: number 
       `scrape target ${JSON.stringify(target)} is not host:port; give e.g. 127.0.0.1:8080`,
     );
   }
-  if (!LOOPBACK_HOSTS.has(host) && !/^127\.\d+\.\d+\.\d+$/.test(host)) {
+  if (!isLoopbackHost(host)) {
     throw new ConfigError(
       "PROMETHEUS_TARGET_NOT_LOOPBACK",
       `scrape target ${target} is not on loopback; a slogate-started Prometheus scrapes only 127.0.0.0/8 or [::1]`,
@@ -41,17 +40,12 @@ export function parseScrapeTarget(target: string): { host: string; port: number 
 
 /** The `host:port` Prometheus scrapes for a service URL, e.g. RunningTargets.url. */
 export function scrapeTargetOf(serviceUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(serviceUrl);
-  } catch {
-    throw new ConfigError(
-      "PROMETHEUS_TARGET_INVALID",
-      `${JSON.stringify(serviceUrl)} is not a URL`,
-    );
-  }
-  const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  const target = `${url.hostname}:${port}`;
+  const url = parseHttpUrl(serviceUrl, {
+    what: "service URL",
+    code: "PROMETHEUS_TARGET_INVALID",
+    example: "http://127.0.0.1:8080",
+  });
+  const target = `${url.hostname}:${portOf(url)}`;
   parseScrapeTarget(target);
   return target;
 }

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import { DependencyError } from "../../errors.js";
-import { aptInstall, canAptInstall, whichBinary } from "../apt.js";
+import { aptInstall, canAptInstall } from "../apt.js";
+import { findBinary, isExecutable, whichBinary } from "../binaries.js";
 
 /** Where Debian's `prometheus` package puts its binaries. */
 export const DEBIAN_PROMETHEUS = "/usr/bin/prometheus";
@@ -31,15 +31,6 @@ export interface EnsurePrometheusOptions {
    */
   install?: boolean;
   log?: (line: string) => void;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Runs `<bin> --version` and returns e.g. `2.42.0+ds`, or null when it is not Prometheus. */
@@ -74,27 +65,15 @@ function describe(
 
 /** Finds Prometheus without installing anything: PROMETHEUS_BINARY, PATH, then Debian's path. */
 export function findPrometheus(env: NodeJS.ProcessEnv = process.env): PrometheusBinary | null {
-  const fromEnv = env.PROMETHEUS_BINARY;
-  if (fromEnv) {
-    const version = probePrometheusVersion(fromEnv);
-    if (!version) {
-      throw new DependencyError(
-        "PROMETHEUS_BINARY_INVALID",
-        `PROMETHEUS_BINARY=${fromEnv} does not run as Prometheus ('${fromEnv} --version' failed); fix the path or unset PROMETHEUS_BINARY`,
-      );
-    }
-    return describe(fromEnv, version, "PROMETHEUS_BINARY", env);
-  }
-  const candidates: [string | null, PrometheusBinary["source"]][] = [
-    [whichBinary("prometheus", env), "PATH"],
-    [isExecutable(DEBIAN_PROMETHEUS) ? DEBIAN_PROMETHEUS : null, "debian"],
-  ];
-  for (const [candidate, source] of candidates) {
-    if (!candidate) continue;
-    const version = probePrometheusVersion(candidate);
-    if (version) return describe(candidate, version, source, env);
-  }
-  return null;
+  const found = findBinary({
+    name: "prometheus",
+    env,
+    envVar: "PROMETHEUS_BINARY",
+    describeInvalidEnv: (file) => `does not run as Prometheus ('${file} --version' failed)`,
+    candidates: [{ path: DEBIAN_PROMETHEUS, source: "debian" }],
+    probe: probePrometheusVersion,
+  });
+  return found && describe(found.path, found.details, found.source, env);
 }
 
 /**
