@@ -1,9 +1,10 @@
 import type { PointSelection } from "../core/evidence.js";
-import { evaluateEvidence } from "../core/evaluate.js";
-import { attachPrometheusSection } from "../core/prometheus-agreement.js";
+import { evaluateEvidence, type EvaluateOptions } from "../core/evaluate.js";
+import { resolveJudgedWindow } from "../core/judged-window.js";
 import type { ExternalMeasurement } from "../core/measurement.js";
 import type { PrometheusCollector } from "../sources/prometheus/collector.js";
-import type { ReportInput, RequiredTier } from "../core/types.js";
+import type { Finding, ReportInput, RequiredTier } from "../core/types.js";
+import type { RunIdentity } from "../core/verdict.js";
 import { ConfigError } from "../errors.js";
 import { describeK6Exit } from "../k6/exit-codes.js";
 import { readK6Evidence } from "../sources/k6/read-evidence.js";
@@ -37,7 +38,17 @@ export interface CheckOptions {
    * it (see createPrometheusCollector).
    */
   prometheus?: readonly ExternalMeasurement[] | PrometheusCollector;
+  /** The signal that cut the k6 run short, if one did: the verdict says so and does not pass. */
+  interruptedBy?: string | null;
+  /** Which run produced the evidence (`slogate run`); written into the verdict. */
+  run?: RunIdentity;
 }
+
+const NO_WINDOW: Finding = {
+  severity: "warning",
+  code: "PROMETHEUS_NO_WINDOW",
+  message: "the k6 evidence has no time window (a summary file), so Prometheus was not queried",
+};
 
 const WINDOW_HELP = "steady, all, or <from>..<to> with ISO times, Unix ms, now or -<n>(s|m|h)";
 
@@ -106,54 +117,34 @@ export async function check(options: CheckOptions): Promise<ReportInput> {
   const evidence = await readK6Evidence(options.k6Paths, { selection, trackMetrics });
   const exitCode = options.k6ExitCode ?? null;
   const exit = exitCode === null ? null : describeK6Exit(exitCode, null);
-  const judge = (external: readonly ExternalMeasurement[] | undefined): ReportInput =>
-    evaluateEvidence({
-      profile,
-      evidence,
-      ...(options.require ? { requiredTier: options.require } : {}),
-      ...(options.window && options.window.kind !== "range" ? { window: options.window.kind } : {}),
-      k6: {
-        version: options.k6Version ?? null,
-        exitCode,
-        exitEvidence: exit?.evidence ?? null,
-        exitDescription: exit?.description ?? null,
-      },
-      ...(external ? { external } : {}),
-    });
-  if (typeof options.prometheus !== "function") return judge(options.prometheus);
-
-  // Evaluation is pure and cheap: judge once to learn the window and k6's
-  // figures, ask Prometheus about that same window, then judge with both.
-  const clientOnly = judge(undefined);
-  const { from, to } = clientOnly.verdict.window;
-  const [fromMs, toMs] = [Date.parse(from), Date.parse(to)];
-  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) {
-    // A summary has no timestamps: there is no window to ask Prometheus about.
-    clientOnly.verdict.findings.push({
-      severity: "warning",
-      code: "PROMETHEUS_NO_WINDOW",
-      message: "the k6 evidence has no time window (a summary file), so Prometheus was not queried",
-    });
-    return clientOnly;
-  }
-  const k6Objective = (id: string) =>
-    clientOnly.verdict.objectives.find((o) => o.id === id && o.source === "k6");
-  const collected = await options.prometheus({
-    fromMs,
-    toMs,
-    client: {
-      requests: k6Objective("error_rate")?.samples ?? 0,
-      p95Ms: k6Objective("latency_p95")?.value ?? null,
+  const base: EvaluateOptions = {
+    profile,
+    evidence,
+    ...(options.require ? { requiredTier: options.require } : {}),
+    ...(options.window && options.window.kind !== "range" ? { window: options.window.kind } : {}),
+    k6: {
+      version: options.k6Version ?? null,
+      exitCode,
+      exitEvidence: exit?.evidence ?? null,
+      exitDescription: exit?.description ?? null,
     },
-  });
-  const both = judge(collected.measurements);
-  both.verdict.findings.push(...collected.findings);
-  return {
-    ...both,
-    verdict: attachPrometheusSection(both.verdict, {
-      server: collected.server,
-      timing: collected.timing,
-      policy: profile.prometheus?.onMismatch ?? "finding",
-    }),
+    ...(options.interruptedBy ? { interruptedBy: options.interruptedBy } : {}),
+    ...(options.run ? { run: options.run } : {}),
   };
+  const prometheus = options.prometheus;
+  if (typeof prometheus !== "function") {
+    return evaluateEvidence(prometheus ? { ...base, external: prometheus } : base);
+  }
+
+  // Prometheus is asked about the window the verdict judges, with k6's view
+  // of it; then both sources are judged together, once.
+  const judged = resolveJudgedWindow(base);
+  if (judged.window === null) return evaluateEvidence({ ...base, findings: [NO_WINDOW] });
+  const collected = await prometheus({ ...judged.window, client: judged.client });
+  return evaluateEvidence({
+    ...base,
+    external: collected.measurements,
+    findings: collected.findings,
+    prometheus: { server: collected.server, timing: collected.timing },
+  });
 }

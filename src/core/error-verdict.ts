@@ -1,6 +1,7 @@
 import { buildObjectiveResult } from "./evaluate-objective.js";
 import type { SloProfile } from "./objectives.js";
-import { VERDICT_SCHEMA_VERSION, type ReportInput, type RequiredTier } from "./types.js";
+import type { ReportInput, RequiredTier } from "./types.js";
+import { buildVerdict, type RunIdentity } from "./verdict.js";
 
 export interface ErrorVerdictOptions {
   profile: SloProfile;
@@ -12,7 +13,7 @@ export interface ErrorVerdictOptions {
   k6: { version: string | null; exitCode: number | null };
   startedAt: Date;
   endedAt: Date;
-  run?: { id: string; scenario: string; target: string };
+  run?: RunIdentity;
 }
 
 /**
@@ -21,28 +22,18 @@ export interface ErrorVerdictOptions {
  * `error` so a JUnit consumer sees failing test cases rather than none.
  */
 export function buildErrorVerdict(options: ErrorVerdictOptions): ReportInput {
-  const seconds = Math.max(0, (options.endedAt.getTime() - options.startedAt.getTime()) / 1000);
-  return {
-    verdict: {
-      schemaVersion: VERDICT_SCHEMA_VERSION,
-      verdict: "error",
-      requiredTier: options.requiredTier,
-      achievedTier: null,
-      profile: options.profile.name,
-      window: {
-        from: options.startedAt.toISOString(),
-        to: options.endedAt.toISOString(),
-        kind: "all",
-        seconds,
-      },
-      k6: { ...options.k6, thresholdsPassed: null },
-      objectives: options.profile.objectives.map((spec) =>
-        buildObjectiveResult(spec, null, 0, null, "error", `not evaluated: ${options.message}`),
-      ),
-      findings: [{ severity: "warning", code: options.code, message: options.message }],
-      ...(options.run ? { run: options.run } : {}),
-    },
-    timeline: [],
-    routes: [],
-  };
+  const fromMs = options.startedAt.getTime();
+  const toMs = options.endedAt.getTime();
+  const verdict = buildVerdict({
+    profile: options.profile.name,
+    requiredTier: options.requiredTier,
+    window: { kind: "all", fromMs, toMs, seconds: Math.max(0, (toMs - fromMs) / 1000) },
+    k6: { kind: "no-evidence", version: options.k6.version, exitCode: options.k6.exitCode },
+    objectives: options.profile.objectives.map((spec) =>
+      buildObjectiveResult(spec, null, 0, null, "error", `not evaluated: ${options.message}`),
+    ),
+    findings: [{ severity: "warning", code: options.code, message: options.message }],
+    ...(options.run ? { run: options.run } : {}),
+  });
+  return { verdict, timeline: [], routes: [] };
 }

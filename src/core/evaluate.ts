@@ -1,22 +1,12 @@
 import type { K6Evidence } from "./evidence.js";
 import { judgeObjective } from "./evaluate-objective.js";
-import type { ExternalMeasurement, LoadStatus, Measurement, WindowInfo } from "./measurement.js";
-import { measureStreamObjective } from "./measure-stream.js";
-import { assessSummaryLoad, selectSummaryWindow } from "./measure-summary.js";
-import { measureSummaryObjective } from "./measure-summary-objective.js";
+import { selectEvidenceWindow } from "./judged-window.js";
+import type { ExternalMeasurement, Measurement } from "./measurement.js";
 import type { ObjectiveSpec, SloProfile } from "./profile.js";
+import type { ServerReading } from "./prometheus-agreement.js";
 import { buildRouteRows, buildTimeline } from "./report-detail.js";
-import { assessStreamLoad, selectStreamWindow, type StreamWindow } from "./stream-window.js";
-import { lowerTier } from "./tiers.js";
-import {
-  VERDICT_SCHEMA_VERSION,
-  type Finding,
-  type ObjectiveResult,
-  type Outcome,
-  type ReportInput,
-  type RequiredTier,
-  type Tier,
-} from "./types.js";
+import type { Finding, ReportInput, RequiredTier } from "./types.js";
+import { buildVerdict, type RunIdentity } from "./verdict.js";
 
 /** What is known about the k6 process that produced the evidence. */
 export interface K6RunInfo {
@@ -38,6 +28,14 @@ export interface EvaluateOptions {
   k6?: Partial<K6RunInfo>;
   /** Measurements of source:prometheus objectives, by objective id. */
   external?: readonly ExternalMeasurement[];
+  /** Findings of the source that measured `external` (Prometheus), after the evaluation's own. */
+  findings?: readonly Finding[];
+  /** What Prometheus saw in the same window: adds the verdict's `prometheus` section. */
+  prometheus?: ServerReading;
+  /** The signal that cut the k6 run short: the verdict says so and does not pass. */
+  interruptedBy?: string;
+  /** Which run the evidence came from. */
+  run?: RunIdentity;
 }
 
 /** A source:prometheus objective's measurement from the external evidence; missing → inconclusive, never a pass. */
@@ -84,99 +82,29 @@ function decideK6Thresholds(
   return fromExit ?? fromSummary;
 }
 
-function combineOutcome(objectives: ObjectiveResult[], k6Broken: boolean): Outcome {
-  if (k6Broken) return "error";
-  const mandatory = objectives.filter((objective) => objective.mandatory);
-  for (const outcome of ["fail", "error", "inconclusive"] as const) {
-    if (mandatory.some((objective) => objective.verdict === outcome)) return outcome;
-  }
-  return "pass";
-}
-
-function combineTier(objectives: ObjectiveResult[]): Tier | null {
-  let tier: Tier | null = "excellent";
-  for (const objective of objectives) {
-    if (!objective.mandatory) continue;
-    if (objective.tier === null) return null;
-    tier = lowerTier(tier, objective.tier);
-  }
-  return tier;
-}
-
-function crossCheckK6(
-  thresholdsPassed: boolean | null,
-  verdict: Outcome,
-  evidence: K6Evidence,
-): Finding[] {
-  if (thresholdsPassed === false && verdict === "pass") {
-    const crossed =
-      evidence.kind === "summary" && evidence.thresholds
-        ? evidence.thresholds
-            .filter((threshold) => !threshold.passed)
-            .map((t) => `${t.key}: ${t.expression}`)
-        : [];
-    return [
-      {
-        severity: "warning",
-        code: "K6_THRESHOLDS_DISAGREE",
-        message: `k6 reported crossed thresholds${crossed.length > 0 ? ` (${crossed.join("; ")})` : ""} but the SLO verdict is pass: k6 judged the whole run, per route, or thresholds of the script itself`,
-      },
-    ];
-  }
-  if (thresholdsPassed === true && verdict === "fail") {
-    return [
-      {
-        severity: "info",
-        code: "K6_THRESHOLDS_DISAGREE",
-        message:
-          "k6's own thresholds passed but the SLO verdict is fail: k6 saw different thresholds (or none) or its percentiles differ near the bound",
-      },
-    ];
-  }
-  return [];
-}
-
 /**
  * Judges k6 evidence against an SLO profile: every objective gets a tier and
  * an outcome; the run's tier is the lowest among mandatory objectives and it
- * passes when that reaches the required tier. Pure: same input, same output.
+ * passes when that reaches the required tier (core/verdict.ts). Pure: same
+ * input, same output.
  */
 export function evaluateEvidence(options: EvaluateOptions): ReportInput {
   const { profile, evidence } = options;
   const requiredTier = options.requiredTier ?? profile.requiredTier;
-  const requested = options.window ?? profile.evaluation.window;
   const k6 = options.k6 ?? {};
-  const findings: Finding[] = [...evidence.findings];
-
-  let window: WindowInfo;
-  let load: LoadStatus;
-  let measure: (spec: ObjectiveSpec) => Measurement;
-  let streamWindow: StreamWindow | null = null;
-  if (evidence.kind === "stream") {
-    const selected = selectStreamWindow(evidence, requested);
-    streamWindow = selected.window;
-    const assessed = assessStreamLoad(evidence, selected.window, profile.evaluation);
-    findings.push(...selected.findings, ...assessed.findings);
-    window = selected.window;
-    load = assessed.load;
-    const chosen = selected.window;
-    measure = (spec) => measureStreamObjective(spec, evidence, chosen);
-  } else {
-    const selected = selectSummaryWindow(evidence, requested);
-    const assessed = assessSummaryLoad(evidence, selected.window, profile.evaluation);
-    findings.push(...selected.findings, ...assessed.findings);
-    window = selected.window;
-    load = assessed.load;
-    const chosen = selected.window;
-    measure = (spec) => measureSummaryObjective(spec, evidence, chosen, profile.evaluation);
-  }
+  const selected = selectEvidenceWindow(
+    profile,
+    evidence,
+    options.window ?? profile.evaluation.window,
+  );
+  const findings: Finding[] = [...evidence.findings, ...selected.findings];
 
   const external = options.external ?? [];
-  const context = { requiredTier, settings: profile.evaluation, load };
+  const context = { requiredTier, settings: profile.evaluation, load: selected.load };
   const objectives = profile.objectives.map((spec) =>
     judgeObjective(
       spec,
-      spec.source === "k6" ? measure(spec) : measureExternal(spec, external),
+      spec.source === "k6" ? selected.measure(spec) : measureExternal(spec, external),
       context,
     ),
   );
@@ -190,8 +118,8 @@ export function evaluateEvidence(options: EvaluateOptions): ReportInput {
     }
   }
 
-  const k6Broken = k6.exitEvidence === false;
-  if (k6Broken) {
+  const complete = k6.exitEvidence !== false;
+  if (!complete) {
     findings.push({
       severity: "warning",
       code: "K6_EXIT",
@@ -199,31 +127,40 @@ export function evaluateEvidence(options: EvaluateOptions): ReportInput {
     });
   }
   const thresholdsPassed = decideK6Thresholds(k6, evidence, findings);
-  const verdict = combineOutcome(objectives, k6Broken);
-  findings.push(...crossCheckK6(thresholdsPassed, verdict, evidence));
+  const crossedThresholds =
+    evidence.kind === "summary" && evidence.thresholds
+      ? evidence.thresholds.filter((t) => !t.passed).map((t) => `${t.key}: ${t.expression}`)
+      : [];
 
-  return {
-    verdict: {
-      schemaVersion: VERDICT_SCHEMA_VERSION,
-      verdict,
-      requiredTier,
-      achievedTier: combineTier(objectives),
-      profile: profile.name,
-      window: {
-        // Empty when the evidence does not say (a summary's steady window).
-        from: window.fromMs === null ? "" : new Date(window.fromMs).toISOString(),
-        to: window.toMs === null ? "" : new Date(window.toMs).toISOString(),
-        kind: window.kind,
-        seconds: window.seconds ?? 0,
-      },
-      k6: {
-        version: k6.version ?? (evidence.kind === "summary" ? evidence.k6Version : null),
-        exitCode: k6.exitCode ?? null,
-        thresholdsPassed,
-      },
-      objectives,
-      findings,
+  const verdict = buildVerdict({
+    profile: profile.name,
+    requiredTier,
+    window: selected.window,
+    k6: {
+      kind: "evidence",
+      version: k6.version ?? (evidence.kind === "summary" ? evidence.k6Version : null),
+      exitCode: k6.exitCode ?? null,
+      thresholdsPassed,
+      crossedThresholds,
+      complete,
     },
+    objectives,
+    findings,
+    ...(options.findings ? { sourceFindings: options.findings } : {}),
+    ...(options.prometheus
+      ? {
+          prometheus: {
+            ...options.prometheus,
+            policy: profile.prometheus?.onMismatch ?? "finding",
+          },
+        }
+      : {}),
+    ...(options.interruptedBy !== undefined ? { interruptedBy: options.interruptedBy } : {}),
+    ...(options.run ? { run: options.run } : {}),
+  });
+  const streamWindow = selected.streamWindow;
+  return {
+    verdict,
     timeline: evidence.kind === "stream" ? buildTimeline(evidence) : [],
     routes:
       evidence.kind === "stream" && streamWindow ? buildRouteRows(evidence, streamWindow) : [],

@@ -18,15 +18,19 @@ export const GROSS_MISMATCH_CODES: readonly string[] = [
   "SERVER_P95_FAR_BELOW_CLIENT",
 ];
 
-export interface AttachPrometheusOptions {
+/** What Prometheus said about the judged window: the server's figures and what asking cost. */
+export interface ServerReading {
   server: PrometheusSection["server"];
   timing: PrometheusSection["timing"];
+}
+
+export interface AttachPrometheusOptions extends ServerReading {
   /** The profile's `prometheus.onMismatch`; `finding` by default. */
   policy?: MismatchPolicy;
 }
 
 /** k6's figures for the window, from the verdict's own k6 objectives. */
-export function readClientFigures(verdict: Verdict): TrafficFigures {
+export function readClientFigures(verdict: Pick<Verdict, "objectives" | "window">): TrafficFigures {
   const k6 = (id: string) =>
     verdict.objectives.find((objective) => objective.id === id && objective.source === "k6");
   // error_rate counts every request in the profile's scope: its samples are the request count.
@@ -48,7 +52,8 @@ export function readClientFigures(verdict: Verdict): TrafficFigures {
  * findings already hold the cross-checks. With policy `inconclusive` a pass
  * over a gross mismatch becomes inconclusive, with a finding saying why; a
  * fail or error stays (the client saw the breach, or nothing can be judged).
- * Pure: returns a new verdict.
+ * Pure: returns a new verdict. buildVerdict (core/verdict.ts) applies it
+ * while assembling a verdict.
  */
 export function attachPrometheusSection(
   verdict: Verdict,

@@ -1,22 +1,16 @@
 import { buildObjectiveResult, judgeObjective } from "../core/evaluate-objective.js";
 import type { LoadStatus, Measurement } from "../core/measurement.js";
 import type { ObjectiveSpec, SloProfile } from "../core/profile.js";
-import { lowerTier } from "../core/tiers.js";
-import {
-  VERDICT_SCHEMA_VERSION,
-  type Finding,
-  type ObjectiveResult,
-  type Outcome,
-  type RequiredTier,
-  type Tier,
-  type Verdict,
-} from "../core/types.js";
+import type { Finding, ObjectiveResult, RequiredTier, Verdict } from "../core/types.js";
+import { buildVerdict } from "../core/verdict.js";
 import { planServerSlis, type PlannedObjective } from "../core/server-slis.js";
-import { quotePromql } from "../promql/objective-queries.js";
+import { buildScopedSelector } from "../promql/scope.js";
+import { buildUpSamplesQuery } from "../promql/scrape-queries.js";
+import { formatWholeSecondsRange } from "../promql/selectors.js";
 import { queryInstant, type PrometheusConnection } from "../sources/prometheus/client.js";
 import { readSingleNumber, type PrometheusEvidence } from "../sources/prometheus/evidence.js";
 import { readPrometheusSlis, type PrometheusCoverage } from "../sources/prometheus/slis.js";
-import type { PrometheusObjectiveId, PrometheusSliSettings } from "../promql/sli-queries.js";
+import type { PrometheusObjectiveId, PrometheusSliSettings } from "../promql/settings.js";
 
 export interface ServerVerdictOptions {
   profile: SloProfile;
@@ -37,19 +31,10 @@ function scopeSelector(
   planned: PlannedObjective,
   options: ServerVerdictOptions,
 ): string {
-  const sli = planned.sli;
-  if (sli.kind !== "latency" && sli.kind !== "error_ratio" && sli.kind !== "throughput")
-    return base;
-  const parts = base.trim() ? [base.trim()] : [];
-  const escape = (values: string[]) =>
-    values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
-  if (sli.scope.names) {
-    parts.push(`${options.settings.labels.route}=~${quotePromql(escape(sli.scope.names))}`);
-  }
-  if (sli.scope.methods) {
-    parts.push(`${options.methodLabel}=~${quotePromql(escape(sli.scope.methods))}`);
-  }
-  return parts.join(",");
+  return buildScopedSelector(base, planned.sli, {
+    route: options.settings.labels.route,
+    method: options.methodLabel,
+  });
 }
 
 const SOURCE_ID: Record<PlannedObjective["sli"]["kind"], PrometheusObjectiveId | null> = {
@@ -121,10 +106,10 @@ async function measure(
  * none was (the coverage check then reports the missing data).
  */
 async function findLatestFirstScrape(options: ServerVerdictOptions): Promise<number | null> {
-  const seconds = Math.max(1, Math.round((options.toMs - options.fromMs) / 1000));
+  const range = formatWholeSecondsRange((options.toMs - options.fromMs) / 1000);
   const outcome = await queryInstant(
     options.connection,
-    `up{${options.settings.selector}}[${seconds}s]`,
+    buildUpSamplesQuery(options.settings.selector, range),
     options.toMs,
   );
   if (outcome.kind !== "ok" || outcome.series.length === 0) return null;
@@ -157,24 +142,6 @@ function toMeasurement(evidence: PrometheusEvidence, coverage: PrometheusCoverag
     };
   }
   return { kind: "value", value: evidence.value, samples: evidence.samples };
-}
-
-function combineOutcome(objectives: ObjectiveResult[]): Outcome {
-  const mandatory = objectives.filter((objective) => objective.mandatory);
-  for (const outcome of ["fail", "error", "inconclusive"] as const) {
-    if (mandatory.some((objective) => objective.verdict === outcome)) return outcome;
-  }
-  return "pass";
-}
-
-function combineTier(objectives: ObjectiveResult[]): Tier | null {
-  let tier: Tier = "excellent";
-  for (const objective of objectives) {
-    if (!objective.mandatory) continue;
-    if (objective.tier === null) return null;
-    tier = lowerTier(tier, objective.tier);
-  }
-  return tier;
 }
 
 function skippedResult(spec: ObjectiveSpec, reason: string): ObjectiveResult {
@@ -259,20 +226,13 @@ export async function evaluatePrometheusWindow(options: ServerVerdictOptions): P
   if (coverage.kind === "gap" || coverage.kind === "error") {
     findings.push({ severity: "warning", code: "PROMETHEUS_COVERAGE", message: coverage.reason });
   }
-  return {
-    schemaVersion: VERDICT_SCHEMA_VERSION,
-    verdict: combineOutcome(objectives),
-    requiredTier: plan.requiredTier,
-    achievedTier: combineTier(objectives),
+  return buildVerdict({
     profile: profile.name,
-    window: {
-      from: new Date(options.fromMs).toISOString(),
-      to: new Date(options.toMs).toISOString(),
-      kind: "range",
-      seconds: windowSeconds,
-    },
-    k6: { version: null, exitCode: null, thresholdsPassed: null },
+    requiredTier: plan.requiredTier,
+    window: { kind: "range", fromMs: options.fromMs, toMs: options.toMs, seconds: windowSeconds },
+    // No k6 ran: the service is judged from Prometheus alone.
+    k6: { kind: "none" },
     objectives,
     findings,
-  };
+  });
 }

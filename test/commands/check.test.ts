@@ -4,7 +4,13 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { check, parseWindowOption, type CheckOptions } from "../../src/commands/check.js";
+import type { Finding } from "../../src/core/types.js";
 import { ConfigError, InputError } from "../../src/errors.js";
+import type {
+  CollectorInput,
+  CollectorResult,
+  PrometheusCollector,
+} from "../../src/sources/prometheus/collector.js";
 import {
   PHASED_SCRIPT,
   runK6Fixture,
@@ -138,6 +144,77 @@ describe("check", () => {
     expect(report.verdict.window.kind).toBe("all");
     expect(report.verdict.findings.map((f) => f.code)).toContain("SUMMARY_WHOLE_RUN");
     expect(report.routes).toEqual([]);
+  });
+
+  // A collector standing in for Prometheus: it records what check() asked and
+  // answers with fixed figures, so what check() does with them is visible.
+  const SERVER_FINDING: Finding = { severity: "warning", code: "SERVER_COUNT_LOW", message: "x" };
+  function recordingCollector(): { asked: CollectorInput[]; collector: PrometheusCollector } {
+    const asked: CollectorInput[] = [];
+    const answer: CollectorResult = {
+      measurements: [],
+      findings: [SERVER_FINDING],
+      server: { requests: 1, errorRatio: 0, p95Ms: 5, requestsPerSecond: 1, p95BucketMs: null },
+      timing: { scrapeWaitMs: 0, queriesMs: 1, totalMs: 1, queryCount: 1 },
+    };
+    return {
+      asked,
+      collector: (input) => {
+        asked.push(input);
+        return Promise.resolve(answer);
+      },
+    };
+  }
+
+  it("asks the collector about the window it judges, with k6's figures, and judges once", async () => {
+    const plain = await run({});
+    const { asked, collector } = recordingCollector();
+    const report = await run({ prometheus: collector });
+    const k6 = (id: string) => plain.verdict.objectives.find((o) => o.id === id);
+    expect(asked).toEqual([
+      {
+        fromMs: Date.parse(plain.verdict.window.from),
+        toMs: Date.parse(plain.verdict.window.to),
+        client: { requests: k6("error_rate")?.samples, p95Ms: k6("latency_p95")?.value },
+      },
+    ]);
+    expect(report.verdict.window).toEqual(plain.verdict.window);
+    expect(report.verdict.findings).toEqual([...plain.verdict.findings, SERVER_FINDING]);
+    expect(report.verdict.prometheus?.server.requests).toBe(1);
+    expect(report.verdict.prometheus?.mismatch).toEqual({
+      policy: "finding",
+      codes: ["SERVER_COUNT_LOW"],
+    });
+  });
+
+  it("does not ask about a summary without timestamps, and says so in the verdict", async () => {
+    const { asked, collector } = recordingCollector();
+    const report = await run({ k6Paths: [results.summaryPath], prometheus: collector });
+    expect(asked).toEqual([]);
+    expect(report.verdict.findings.at(-1)?.code).toBe("PROMETHEUS_NO_WINDOW");
+    expect(report.verdict.prometheus).toBeUndefined();
+  });
+
+  it("judges an interrupted run as such and names the run", async () => {
+    const runIdentity = { id: "r1", scenario: "smoke", target: "http://127.0.0.1:1" };
+    const plain = await run({ k6ExitCode: results.run.exit.code });
+    const report = await run({
+      k6ExitCode: results.run.exit.code,
+      interruptedBy: "SIGINT",
+      run: runIdentity,
+    });
+    expect(report.verdict.run).toEqual(runIdentity);
+    expect(report.verdict.findings).toEqual([
+      ...plain.verdict.findings,
+      {
+        severity: "warning",
+        code: "RUN_INTERRUPTED",
+        message: "the run was interrupted by SIGINT; only the part that ran was judged",
+      },
+    ]);
+    expect(report.verdict.verdict).toBe(
+      plain.verdict.verdict === "pass" ? "inconclusive" : plain.verdict.verdict,
+    );
   });
 
   it.each([

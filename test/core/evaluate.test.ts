@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluateEvidence, type EvaluateOptions } from "../../src/core/evaluate.js";
-import type { StreamEvidence } from "../../src/core/evidence.js";
+import type { StreamEvidence, SummaryEvidence } from "../../src/core/evidence.js";
+import { resolveJudgedWindow } from "../../src/core/judged-window.js";
 import { K6Accumulator, type PointTags } from "../../src/core/k6-accumulator.js";
 import { resolveProfile } from "../../src/core/profile.js";
 import { parseTierTable } from "../../src/core/tiers.js";
@@ -412,5 +413,140 @@ describe("evaluateEvidence", () => {
     expect(report.routes[0]?.ratePerSecond).toBeCloseTo(20, 6);
     // The timeline covers the whole run, ramp-up included.
     expect(report.timeline.reduce((sum, point) => sum + point.requests, 0)).toBe(1300);
+  });
+});
+
+describe("evaluateEvidence with a run's context", () => {
+  const SERVER_READING = {
+    server: { requests: 900, errorRatio: 0, p95Ms: 110, requestsPerSecond: 15, p95BucketMs: null },
+    timing: { scrapeWaitMs: 0, queriesMs: 5, totalMs: 5, queryCount: 6 },
+  };
+  const sourceFinding = { severity: "warning" as const, code: "SERVER_COUNT_LOW", message: "x" };
+
+  it.each([
+    { name: "a passing run interrupted is inconclusive", spec: healthy, verdict: "inconclusive" },
+    {
+      name: "a failing run interrupted stays a fail",
+      spec: { ...healthy, latencyMs: () => 800 },
+      verdict: "fail",
+    },
+  ])("$name", ({ spec, verdict }) => {
+    const report = evaluate(spec, { interruptedBy: "SIGTERM" });
+    expect(report.verdict.verdict).toBe(verdict);
+    expect(report.verdict.findings.at(-1)).toEqual({
+      severity: "warning",
+      code: "RUN_INTERRUPTED",
+      message: "the run was interrupted by SIGTERM; only the part that ran was judged",
+    });
+  });
+
+  it("sets the run identity", () => {
+    const run = { id: "r1", scenario: "smoke", target: "http://127.0.0.1:1" };
+    expect(evaluate(healthy, { run }).verdict.run).toEqual(run);
+    expect(evaluate(healthy).verdict).not.toHaveProperty("run");
+  });
+
+  it("places the other source's findings after its own, then the prometheus section", () => {
+    const plain = evaluate(healthy);
+    const report = evaluate(healthy, { findings: [sourceFinding], prometheus: SERVER_READING });
+    expect(report.verdict.findings).toEqual([...plain.verdict.findings, sourceFinding]);
+    expect(report.verdict.prometheus?.server).toEqual(SERVER_READING.server);
+    // k6 counted 1200 requests with p95 ≈ 114 ms in the steady window.
+    expect(report.verdict.prometheus?.client.requests).toBe(1200);
+    expect(report.verdict.prometheus?.mismatch).toEqual({
+      policy: "finding",
+      codes: ["SERVER_COUNT_LOW"],
+    });
+    expect(report.verdict.verdict).toBe("pass");
+  });
+
+  it("applies the profile's prometheus.onMismatch: inconclusive", () => {
+    const report = evaluateEvidence({
+      profile: profileOf({ prometheus: { onMismatch: "inconclusive" } }),
+      evidence: buildRun(healthy),
+      findings: [sourceFinding],
+      prometheus: SERVER_READING,
+    });
+    expect(report.verdict.verdict).toBe("inconclusive");
+    expect(report.verdict.findings.map((f) => f.code).slice(-2)).toEqual([
+      "SERVER_COUNT_LOW",
+      "PROMETHEUS_MISMATCH",
+    ]);
+  });
+});
+
+describe("resolveJudgedWindow", () => {
+  it("gives the steady window and k6's request count and p95 for it", () => {
+    const judged = resolveJudgedWindow({ profile: profileOf(), evidence: buildRun(healthy) });
+    // The steady phase starts 1 s after START_MS and lasts 60 s.
+    expect(judged.window?.fromMs).toBe(START_MS + 1000);
+    expect(Math.abs((judged.window?.toMs ?? 0) - (START_MS + 61_000))).toBeLessThanOrEqual(1);
+    expect(judged.client.requests).toBe(1200);
+    expect(judged.client.p95Ms).toBeCloseTo(114, 0);
+  });
+
+  it("states the window in whole ms, as the verdict's ISO times do", () => {
+    // k6 timestamps carry sub-ms digits; the verdict states whole ms.
+    const sink = new K6Accumulator();
+    const tags: PointTags = {
+      phase: "steady",
+      name: "/api/v1/users/:id",
+      method: "GET",
+      status: "200",
+      expected: "true",
+      scenario: "steady",
+    };
+    for (const time of [START_MS + 0.4, START_MS + 20_000.7]) {
+      sink.addPoint(sink.lookupMetric("http_reqs"), time, 1, tags);
+      sink.addPoint(sink.lookupMetric("http_req_duration"), time, 10, tags);
+      sink.addPoint(sink.lookupMetric("http_req_failed"), time, 0, tags);
+    }
+    const evidence = sink.finish();
+    const judged = resolveJudgedWindow({ profile: profileOf(), evidence });
+    expect(judged.window).toEqual({ fromMs: START_MS, toMs: START_MS + 20_000 });
+    const report = evaluateEvidence({ profile: profileOf(), evidence });
+    expect(report.verdict.window.from).toBe(new Date(START_MS).toISOString());
+    expect(judged.client.requests).toBe(2);
+  });
+
+  it("with window all, includes the ramp-up", () => {
+    const judged = resolveJudgedWindow({
+      profile: profileOf(),
+      evidence: buildRun(healthy),
+      window: "all",
+    });
+    expect(judged.window?.fromMs).toBe(START_MS);
+    expect(judged.client.requests).toBe(1300);
+  });
+
+  it("without error_rate and latency_p95 objectives: 0 requests, no p95", () => {
+    const judged = resolveJudgedWindow({
+      profile: profileOf({ objectives: [{ id: "throughput" }] }),
+      evidence: buildRun(healthy),
+    });
+    expect(judged.client).toEqual({ requests: 0, p95Ms: null });
+  });
+
+  it("a summary of the steady phase has no window", () => {
+    const summary: SummaryEvidence = {
+      kind: "summary",
+      file: "summary.json",
+      format: "summary-export",
+      metrics: [
+        {
+          key: "http_req_duration{phase:steady}",
+          metric: "http_req_duration",
+          tags: { phase: "steady" },
+          type: "trend",
+          values: { "p(95)": 120 },
+        },
+      ],
+      thresholds: [],
+      durationSeconds: 60,
+      generatedAt: null,
+      k6Version: null,
+      findings: [],
+    };
+    expect(resolveJudgedWindow({ profile: profileOf(), evidence: summary }).window).toBeNull();
   });
 });
