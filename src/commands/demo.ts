@@ -1,5 +1,6 @@
 import type { RequiredTier } from "../core/types.js";
 import { ToolError } from "../errors.js";
+import { signalNameOf } from "../k6/run-k6.js";
 import { startTargets } from "../targets/index.js";
 import { run, type RunResult } from "./run.js";
 import { openSidecars, type Sidecars } from "../stack/sidecars.js";
@@ -18,6 +19,11 @@ export interface DemoOptions {
   onK6Output?: (chunk: string) => void;
   /** Told when each step starts, for the terminal. */
   onStep?: (line: string) => void;
+  /**
+   * Interrupts the demo: a k6 run in progress ends gracefully (and is judged
+   * and reported), later steps are skipped and everything started is stopped.
+   */
+  signal?: AbortSignal;
 }
 
 export interface DemoResult {
@@ -33,34 +39,27 @@ export interface DemoResult {
  */
 export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
   const step = options.onStep ?? (() => {});
-  // A signal while k6 runs ends k6 gracefully (run-k6 relays it); any later step
+  // An abort while k6 runs ends k6 gracefully (runK6 relays it); any later step
   // is skipped and the services, Prometheus and PostgreSQL are stopped and removed.
-  let interruptedBy: NodeJS.Signals | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interruptedBy ??= signal;
-  };
+  const { signal } = options;
   const stopIfInterrupted = () => {
-    if (interruptedBy !== null) {
-      throw new ToolError("INTERRUPTED", `interrupted by ${interruptedBy}; stopped the services`);
+    if (signal?.aborted) {
+      throw new ToolError(
+        "INTERRUPTED",
+        `interrupted by ${signalNameOf(signal)}; stopped the services`,
+      );
     }
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // --with-postgres: a throwaway cluster; else DATABASE_URL set: that database.
+  const sidecars = await openSidecars({
+    withPrometheus: options.withPrometheus === true,
+    withPostgres: options.withPostgres === true,
+  });
   try {
-    // --with-postgres: a throwaway cluster; else DATABASE_URL set: that database.
-    const sidecars = await openSidecars({
-      withPrometheus: options.withPrometheus === true,
-      withPostgres: options.withPostgres === true,
-    });
-    try {
-      stopIfInterrupted();
-      return await runSteps(options, sidecars, step, stopIfInterrupted);
-    } finally {
-      await sidecars.close();
-    }
+    stopIfInterrupted();
+    return await runSteps(options, sidecars, step, stopIfInterrupted);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    await sidecars.close();
   }
 }
 
@@ -89,6 +88,7 @@ async function runSteps(
       ...(options.require ? { require: options.require } : {}),
       ...(options.reportsDir ? { reportsDir: options.reportsDir } : {}),
       ...(options.onK6Output ? { onK6Output: options.onK6Output } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
       // The reference service is one Node.js process: one core, and it is sized for 512 MiB.
       ...(prometheus
         ? { prometheus: { url: prometheus.url, cpuCores: 1, memoryLimitBytes: 512 * 1024 * 1024 } }

@@ -42,6 +42,8 @@ export interface RunOptions {
   reportsDir?: string;
   /** k6's console output as it comes (progress); nothing by default. */
   onK6Output?: (chunk: string) => void;
+  /** Interrupts the run: k6 gets the signal the abort names, ends gracefully, and what it measured is judged. */
+  signal?: AbortSignal;
   now?: () => Date;
 }
 
@@ -122,6 +124,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     },
     ...(remoteWrite ? { extraArgs: buildK6RemoteWriteArgs(remoteWrite) } : {}),
     ...(options.onK6Output ? { onOutput: options.onK6Output } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const exitInfo = {
     ...runInfo,
@@ -163,23 +166,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
     k6ExitCode: result.exit.code,
     k6Version: k6.version,
     ...(collector ? { prometheus: collector } : {}),
+    interruptedBy: result.interruptedBy,
+    run,
   });
-  const withRun: ReportInput = {
-    ...report,
-    verdict: {
-      ...report.verdict,
-      run,
-    },
-  };
-  if (result.interruptedBy) {
-    withRun.verdict.findings.push({
-      severity: "warning",
-      code: "RUN_INTERRUPTED",
-      message: `the run was interrupted by ${result.interruptedBy}; only the part that ran was judged`,
-    });
-    // A run cut short is not evidence that the full test would pass.
-    if (withRun.verdict.verdict === "pass") withRun.verdict.verdict = "inconclusive";
-  }
-  const { files } = await writeReports(dir, withRun);
-  return { runId, dir, report: withRun, files, k6: result };
+  const { files } = await writeReports(dir, report);
+  return { runId, dir, report, files, k6: result };
 }

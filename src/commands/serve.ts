@@ -4,7 +4,7 @@ import { DEFAULT_SELECTOR_LABELS, type ArgoSelectorLabels } from "../integration
 import { parsePrometheusUrl } from "../sources/prometheus/client.js";
 import { resolvePrometheusAuth, type PrometheusAuthSettings } from "../sources/prometheus/auth.js";
 import { THRESHOLDS_DIR } from "../sources/load-profile.js";
-import { checkSliSettings, DEFAULT_PROMETHEUS_SLI_SETTINGS } from "../promql/sli-queries.js";
+import { checkSliSettings, DEFAULT_PROMETHEUS_SLI_SETTINGS } from "../promql/settings.js";
 import { startServe, type RunningServe } from "../serve/server.js";
 
 export interface ServeOptions {
@@ -39,6 +39,13 @@ export interface ServeOptions {
   log?: (entry: Record<string, unknown>) => void;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
+  /** Closes the endpoint when it aborts (the CLI aborts it on SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+}
+
+export interface ServeResult extends RunningServe {
+  /** Settles once the endpoint is closed, by close() or the signal. */
+  closed: Promise<void>;
 }
 
 function readToken(options: ServeOptions): string | undefined {
@@ -90,9 +97,32 @@ function positive(
 
 /**
  * Starts the web analysis endpoint Argo's web provider (or anything else)
- * asks for a verdict. Resolves once it listens; stop it with close().
+ * asks for a verdict. Resolves once it listens; stop it with close() or the
+ * signal, and await `closed` to know it is down.
  */
-export async function serve(options: ServeOptions): Promise<RunningServe> {
+export async function serve(options: ServeOptions): Promise<ServeResult> {
+  const running = await startConfiguredServe(options);
+  const { signal } = options;
+  let whenClosed!: (closing: Promise<void>) => void;
+  const closed = new Promise<void>((resolve) => (whenClosed = resolve));
+  // A failure to close reaches whoever awaits `closed` or close(), not the process.
+  closed.catch(() => undefined);
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    if (closing === undefined) {
+      signal?.removeEventListener("abort", onAbort);
+      closing = running.close();
+      whenClosed(closing);
+    }
+    return closing;
+  };
+  const onAbort = (): void => void close().catch(() => undefined);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  return { url: running.url, close, closed };
+}
+
+async function startConfiguredServe(options: ServeOptions): Promise<RunningServe> {
   parsePrometheusUrl(options.prometheus);
   const pick = (value: string | undefined, fallback: string | null) =>
     value === undefined ? fallback : value === "none" ? null : value;

@@ -1,4 +1,6 @@
 import { TargetError } from "../errors.js";
+import { signalNameOf } from "../k6/run-k6.js";
+import { openSidecars } from "../stack/sidecars.js";
 import { formatFaultSpec } from "../targets/faults/spec.js";
 import { startTargets, type RunningTargets } from "../targets/start-targets.js";
 import type { TargetStorage } from "../targets/storage/storage.js";
@@ -23,8 +25,8 @@ export interface TargetsStartOptions {
   storage?: TargetStorage;
   /** Where the URLs are printed; default stdout. */
   write?: (text: string) => void;
-  /** Stop on SIGINT/SIGTERM; default true. */
-  handleSignals?: boolean;
+  /** Stops the targets when it aborts (the CLI aborts it on SIGINT/SIGTERM, naming the signal). */
+  signal?: AbortSignal;
 }
 
 export interface TargetsStartResult {
@@ -36,9 +38,8 @@ export interface TargetsStartResult {
 }
 
 /**
- * `slogate targets start`: starts the reference service and its admin API,
- * prints their URLs and keeps them up until SIGINT/SIGTERM or stop(). It never
- * exits the process; the caller awaits `stopped`.
+ * Starts the reference service and its admin API, prints their URLs and
+ * keeps them up until the signal aborts or stop(). The caller awaits `stopped`.
  */
 export async function targetsStart(options: TargetsStartOptions = {}): Promise<TargetsStartResult> {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
@@ -78,22 +79,63 @@ export async function targetsStart(options: TargetsStartOptions = {}): Promise<T
   let stopping: Promise<void> | undefined;
   const stopWith = (signal: NodeJS.Signals | null): Promise<void> => {
     stopping ??= (async () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      options.signal?.removeEventListener("abort", onAbort);
       await targets.close();
       resolveStopped({ signal });
     })();
     return stopping;
   };
-  const onSignal = (signal: NodeJS.Signals): void => {
+  const onAbort = (): void => {
+    const signal = signalNameOf(options.signal);
     write(`\n${signal}: stopping the targets\n`);
     void stopWith(signal);
   };
-  if (options.handleSignals !== false) {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  }
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener("abort", onAbort, { once: true });
   return { targets, stopped, stop: () => stopWith(null) };
+}
+
+export interface RunTargetsOptions extends Omit<TargetsStartOptions, "storage"> {
+  /** Also start a throwaway Prometheus on loopback scraping the service every second. */
+  withPrometheus?: boolean;
+  /** Keep the data in a throwaway PostgreSQL on loopback; without it, DATABASE_URL names the database if set. */
+  withPostgres?: boolean;
+}
+
+/**
+ * `slogate targets start` in the foreground: the service's store, the
+ * targets and, with withPrometheus, a Prometheus scraping them. Resolves once
+ * the signal (or a failure) stopped the targets and everything beside them is
+ * stopped and removed.
+ */
+export async function runTargets(
+  options: RunTargetsOptions,
+): Promise<{ signal: NodeJS.Signals | null }> {
+  const { withPrometheus, withPostgres, ...startOptions } = options;
+  const write = options.write ?? ((text: string) => void process.stdout.write(text));
+  const sidecars = await openSidecars({
+    withPrometheus: withPrometheus === true,
+    withPostgres: withPostgres === true,
+  });
+  try {
+    const started = await targetsStart({
+      ...startOptions,
+      ...(sidecars.storage ? { storage: sidecars.storage } : {}),
+    });
+    try {
+      if (sidecars.databaseUrl) write(`  database  ${sidecars.databaseUrl}\n`);
+      const prometheus = await sidecars.attachPrometheus(started.targets.url);
+      if (prometheus) {
+        write(`  prometheus ${prometheus.url} (remote write ${prometheus.remoteWriteUrl})\n`);
+      }
+    } catch (error) {
+      await started.stop();
+      throw error;
+    }
+    return await started.stopped;
+  } finally {
+    await sidecars.close();
+  }
 }
 
 function badOption(flag: string, value: string, expected: string): TargetError {

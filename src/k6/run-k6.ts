@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
+import { constants } from "node:os";
 import path from "node:path";
 import { describeK6Exit, type K6ExitMeaning } from "./exit-codes.js";
 import { createRedactingLines, readK6ErrorMessage } from "./k6-log.js";
@@ -17,12 +18,18 @@ export interface RunK6Options {
   onOutput?: (chunk: string) => void;
   /** Hard stop for a run that hangs, in ms (the scenario's own durations should end it first). */
   timeoutMs?: number;
+  /**
+   * Interrupts k6 as a user's Ctrl-C would: on abort the signal named by the
+   * reason (see signalNameOf) is relayed to k6 once; k6 then ends gracefully
+   * and writes its results.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunK6Result {
   exit: K6ExitMeaning;
   signal: NodeJS.Signals | null;
-  /** The signal slogate relayed to k6, if the user interrupted the run. */
+  /** The signal slogate relayed to k6, if the run was interrupted (or ran past timeoutMs: SIGTERM). */
   interruptedBy: NodeJS.Signals | null;
   ndjsonPath: string;
   summaryPath: string;
@@ -37,10 +44,24 @@ export interface RunK6Result {
 const MAX_ERROR_MESSAGES = 5;
 
 /**
+ * The signal an abort stands for. The CLI aborts with the signal's name as
+ * the reason ("SIGINT", "SIGTERM"); any other reason, or none, reads as
+ * SIGTERM: a plain request to stop.
+ */
+export function signalNameOf(signal: AbortSignal | undefined): NodeJS.Signals {
+  const reason: unknown = signal?.reason;
+  return typeof reason === "string" && isSignalName(reason) ? reason : "SIGTERM";
+}
+
+function isSignalName(name: string): name is NodeJS.Signals {
+  return Object.hasOwn(constants.signals, name);
+}
+
+/**
  * Runs k6 once, teeing its output to k6.log and the caller with credentials
- * redacted line by line (a target URL's userinfo, tokens in errors), relaying
- * SIGINT/SIGTERM to it (k6 then ends gracefully and writes its results; a
- * second signal stops it at once). Result files are never deleted here.
+ * redacted line by line (a target URL's userinfo, tokens in errors), and
+ * relays the abort of `signal` to it as that signal (k6 then ends gracefully
+ * and writes its results). Result files are never deleted here.
  */
 export async function runK6(options: RunK6Options): Promise<RunK6Result> {
   const ndjsonPath = path.join(options.outDir, "k6.ndjson");
@@ -63,7 +84,8 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: a terminal's Ctrl-C reaches slogate only, and the
     // relay below sends k6 exactly one signal (two would make k6 stop at once
-    // without writing its summary).
+    // without writing its summary). A second Ctrl-C ends slogate at once; k6,
+    // already stopping, then ends by itself.
     detached: true,
   });
 
@@ -72,10 +94,10 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
     interruptedBy = signal;
     child.kill(signal);
   };
-  const onSigint = () => relay("SIGINT");
-  const onSigterm = () => relay("SIGTERM");
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigterm);
+  const onAbort = () => relay(signalNameOf(options.signal));
+  // Aborted while k6 was being prepared: k6 is told at once and ends without a test.
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener("abort", onAbort, { once: true });
   const timer =
     options.timeoutMs === undefined
       ? undefined
@@ -123,8 +145,7 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
     };
   } finally {
     if (timer) clearTimeout(timer);
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigterm);
+    options.signal?.removeEventListener("abort", onAbort);
     await new Promise<void>((resolve) => log.end(resolve));
   }
 }

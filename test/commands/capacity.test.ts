@@ -173,12 +173,14 @@ describe("capacity search against a service of known capacity", () => {
 
   it("an interrupt keeps the finished steps and reports them", async () => {
     let sent = false;
+    const controller = new AbortController();
     const { result, files } = await search("capacity=4x20ms", {
-      // The second step is cut short by SIGINT while it runs.
+      signal: controller.signal,
+      // The second step is cut short by SIGINT (as the CLI aborts on Ctrl-C) while it runs.
       onStep: (step) => {
         if (step.index === 1 && !sent) {
           sent = true;
-          setTimeout(() => process.kill(process.pid, "SIGINT"), 2500);
+          setTimeout(() => controller.abort("SIGINT"), 2500);
         }
       },
     });
@@ -187,6 +189,7 @@ describe("capacity search against a service of known capacity", () => {
     expect(result.kind).toBe("lower-bound");
     const first = result.steps[0]?.ratePerSecond;
     expect(result.statement).toBe(`at least ${first} req/s (stopped: interrupted)`);
+    expect(result.steps[1]?.reasons).toEqual(["interrupted by SIGINT"]);
     expect(result.findings.map((finding) => finding.code)).toContain("CAPACITY_INTERRUPTED");
     expect(readFileSync(files.text ?? "", "utf8")).toContain("interrupted");
   });

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { targetsStart } from "../../src/commands/targets-start.js";
 
 describe("targetsStart", () => {
-  it("prints every URL, serves them, and stops on SIGTERM", async () => {
+  it("prints every URL, serves them, and stops when its signal aborts with SIGTERM", async () => {
     const listenersBefore = process.listeners("SIGTERM").length;
+    const controller = new AbortController();
     let printed = "";
     const result = await targetsStart({
       port: "0",
@@ -11,6 +12,7 @@ describe("targetsStart", () => {
       faults: "latency=1ms,seed=3",
       orderDelayMs: "50",
       write: (text) => (printed += text),
+      signal: controller.signal,
     });
     const { url, adminUrl } = result.targets;
     for (const expected of [
@@ -27,11 +29,12 @@ describe("targetsStart", () => {
     expect((await fetch(`${url}/health/ready`)).status).toBe(200);
     expect((await fetch(`${adminUrl}/admin/faults`)).status).toBe(200);
 
-    // The handler the command installed, without sending a real signal to the test runner.
-    process.emit("SIGTERM", "SIGTERM");
-    expect(await result.stopped).toEqual({ signal: "SIGTERM" });
-    await expect(fetch(`${url}/health/live`)).rejects.toThrow();
+    // As the CLI does on SIGTERM; the command itself never touches the process's signals.
     expect(process.listeners("SIGTERM").length).toBe(listenersBefore);
+    controller.abort("SIGTERM");
+    expect(await result.stopped).toEqual({ signal: "SIGTERM" });
+    expect(printed).toContain("SIGTERM: stopping the targets");
+    await expect(fetch(`${url}/health/live`)).rejects.toThrow();
   });
 
   it("stops on request without a signal", async () => {
@@ -39,7 +42,6 @@ describe("targetsStart", () => {
       port: 0,
       adminPort: 0,
       write: () => undefined,
-      handleSignals: false,
     });
     await result.stop();
     expect(await result.stopped).toEqual({ signal: null });
@@ -56,7 +58,6 @@ describe("targetsStart", () => {
     const error = await targetsStart({
       ...options,
       write: () => undefined,
-      handleSignals: false,
     }).then(
       () => undefined,
       (e: unknown) => e,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, tempDir } from "./cli.js";
+import { runCli, startCli, tempDir } from "./cli.js";
 
 // The README's main job (`npm run demo` = `slogate demo`) as a user runs it:
 // it starts the reference services itself, runs smoke and a short load test on
@@ -43,5 +43,52 @@ describe("slogate demo, the README's main job", () => {
       verdict: string;
     };
     expect(verdict.verdict).toBe(load?.verdict);
+  });
+
+  it("Ctrl-C during the load test exits 130 after reporting both steps", async () => {
+    const cwd = tempDir();
+    // 20 iterations/s at 0.04 bounds a demo that ignored the signal at ~30 s.
+    const cli = startCli(["demo", "--time-scale", "0.04", "--rate", "20"], {
+      cwd,
+      timeoutMs: 90_000,
+    });
+    // The load step has started, and its k6 reports that it is running.
+    const running = await cli
+      .waitFor("stdout", /^== load: /m)
+      .then(() => cli.waitFor("stderr", /running \(/))
+      .then(
+        () => true,
+        () => false,
+      );
+    if (running) cli.kill("SIGINT");
+    const result = await cli.done;
+    const context = `exit ${result.code}\nstdout:\n${result.stdout.slice(-2000)}\nstderr:\n${result.stderr.slice(-1500)}`;
+    expect(running, context).toBe(true);
+    expect(result.code, context).toBe(130);
+    // Smoke ran to its end; the load test's k6 ended as interrupted (its exit 105).
+    const steps = [...result.stdout.matchAll(/^== (smoke|load): (\w+) \(k6 (\d+)/gm)].map((m) => ({
+      step: m[1],
+      verdict: m[2],
+      k6: Number(m[3]),
+    }));
+    expect(
+      steps.map((step) => step.step),
+      context,
+    ).toEqual(["smoke", "load"]);
+    expect(steps[1]?.k6, context).toBe(105);
+    expect(steps[1]?.verdict).not.toBe("pass");
+
+    const dirs = [...result.stdout.matchAll(/^reports: (\S+) \(open (\S+)\)$/gm)];
+    expect(dirs, context).toHaveLength(2);
+    const loadDir = dirs[1]?.[1] ?? "";
+    expect(path.resolve(loadDir).startsWith(path.join(cwd, "reports"))).toBe(true);
+    for (const file of ["run.json", "k6.log", "k6.ndjson", "verdict.json"]) {
+      expect(existsSync(path.join(loadDir, file)), file).toBe(true);
+    }
+    const verdict = JSON.parse(readFileSync(path.join(loadDir, "verdict.json"), "utf8")) as {
+      verdict: string;
+    };
+    expect(verdict.verdict).toBe(steps[1]?.verdict);
+    expect(result.stderr).not.toContain("internal error");
   });
 });

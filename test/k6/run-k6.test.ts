@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ensureK6 } from "../../src/k6/provision.js";
-import { runK6 } from "../../src/k6/run-k6.js";
+import { runK6, signalNameOf } from "../../src/k6/run-k6.js";
 
 // Each script makes the real k6 end one way; the expected code is k6's own
 // documented exit code (errext/exitcodes), not ours.
@@ -51,6 +51,25 @@ const cases = [
   },
 ];
 
+describe("signalNameOf", () => {
+  it.each([
+    { name: "the CLI's SIGINT", reason: "SIGINT", expected: "SIGINT" },
+    { name: "the CLI's SIGTERM", reason: "SIGTERM", expected: "SIGTERM" },
+    { name: "another signal's name", reason: "SIGHUP", expected: "SIGHUP" },
+    { name: "no reason (an AbortError)", reason: undefined, expected: "SIGTERM" },
+    { name: "a reason naming no signal", reason: "SIGNOPE", expected: "SIGTERM" },
+    { name: "an Error", reason: new Error("stop"), expected: "SIGTERM" },
+  ])("reads $name as $expected", ({ reason, expected }) => {
+    const controller = new AbortController();
+    controller.abort(reason);
+    expect(signalNameOf(controller.signal)).toBe(expected);
+  });
+
+  it("reads no signal at all as SIGTERM", () => {
+    expect(signalNameOf(undefined)).toBe("SIGTERM");
+  });
+});
+
 describe("runK6 with the real k6", () => {
   it.each(cases)("maps $name to exit $code", async ({ script, code, exitName }) => {
     const k6 = await ensureK6();
@@ -67,32 +86,37 @@ describe("runK6 with the real k6", () => {
     }
   });
 
-  it("relays SIGTERM so k6 stops gracefully and still writes its results", async () => {
-    const k6 = await ensureK6();
-    const dir = mkdtempSync(path.join(tmpdir(), "slogate-runk6-"));
-    const scriptPath = path.join(dir, "script.js");
-    writeFileSync(
-      scriptPath,
-      `import { sleep } from "k6"; export const options = { vus: 1, duration: "60s" };
-       export default function () { sleep(0.1); }`,
-    );
-    let sent = false;
-    const result = await runK6({
-      k6,
-      scriptPath,
-      outDir: dir,
-      env: {},
-      timeoutMs: 90_000,
-      onOutput: (chunk) => {
-        // Interrupt once k6 reports it is running, as a user's Ctrl-C would.
-        if (!sent && /running \(/.test(chunk)) {
-          sent = true;
-          process.emit("SIGTERM");
-        }
-      },
-    });
-    expect(result.interruptedBy).toBe("SIGTERM");
-    expect(result.exit.name).toBe("EXTERNAL_ABORT");
-    expect(existsSync(result.summaryPath)).toBe(true);
-  });
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "relays an abort as %s so k6 stops gracefully and still writes its results",
+    async (signalName) => {
+      const k6 = await ensureK6();
+      const dir = mkdtempSync(path.join(tmpdir(), "slogate-runk6-"));
+      const scriptPath = path.join(dir, "script.js");
+      writeFileSync(
+        scriptPath,
+        `import { sleep } from "k6"; export const options = { vus: 1, duration: "60s" };
+         export default function () { sleep(0.1); }`,
+      );
+      const controller = new AbortController();
+      const result = await runK6({
+        k6,
+        scriptPath,
+        outDir: dir,
+        env: {},
+        timeoutMs: 90_000,
+        signal: controller.signal,
+        onOutput: (chunk) => {
+          // Interrupt once k6 reports it is running, as the CLI does on a user's Ctrl-C.
+          if (!controller.signal.aborted && /running \(/.test(chunk)) controller.abort(signalName);
+        },
+      });
+      expect(controller.signal.aborted).toBe(true);
+      expect(result.interruptedBy).toBe(signalName);
+      expect(result.exit.name).toBe("EXTERNAL_ABORT");
+      expect(existsSync(result.summaryPath)).toBe(true);
+      expect(existsSync(result.ndjsonPath)).toBe(true);
+      // Well before the scenario's 60 s: k6 stopped on the relayed signal.
+      expect(result.endedAt.getTime() - result.startedAt.getTime()).toBeLessThan(45_000);
+    },
+  );
 });

@@ -1,24 +1,22 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { resolveCapacityPlan, sizeStepVUs } from "../../core/capacity/plan.js";
-import { runCapacityStep, type CapacityStepReport } from "./run-step.js";
-import { toCapacityStep, withJudgement } from "./step-record.js";
+import { resolveCapacityPlan } from "../../core/capacity/plan.js";
 import {
-  CAPACITY_SCHEMA_VERSION,
-  type CapacityResult,
-  type CapacityStep,
-} from "../../core/capacity/result.js";
-import { needsRepeat, reconcileRepeat } from "../../core/capacity/repeat.js";
-import {
-  decideNextStep,
-  summarizeCapacity,
-  type StepReason,
-  type StopReason,
-} from "../../core/capacity/search.js";
-import { describeCapacityFindings, selectJudgedSteps } from "../../core/capacity/findings.js";
+  decideCapacityNext,
+  FIRST_STEP_OVERHEAD_SECONDS,
+  measureStepOverhead,
+  planCapacityStep,
+  shouldRepeatStep,
+  type CapacityProgress,
+} from "../../core/capacity/progress.js";
+import type { CapacityResult, CapacityStep } from "../../core/capacity/result.js";
+import type { StepReason, StopReason } from "../../core/capacity/search.js";
 import type { CapacityStepCriteria } from "../../core/capacity/step.js";
+import { buildCapacityResult } from "../../core/capacity/summary.js";
+import { runCapacityStep, type CapacityStepReport } from "./run-step.js";
+import { settleRepeat, toCapacityStep, type StepContext } from "./step-record.js";
 import { redactUrl } from "../../redact.js";
-import type { Finding, RequiredTier } from "../../core/types.js";
+import type { RequiredTier } from "../../core/types.js";
 import { bundleScenario } from "../../k6/bundle.js";
 import { checkTargetReachable } from "../../k6/preflight.js";
 import { ensureK6 } from "../../k6/provision.js";
@@ -73,6 +71,8 @@ export interface CapacityOptions {
    * the step keeps its k6 verdict.
    */
   prometheus?: PrometheusOptions;
+  /** Stops the search after the current step; the step's k6 gets the signal the abort names. */
+  signal?: AbortSignal;
 }
 
 export interface CapacityRunResult {
@@ -88,8 +88,8 @@ export interface CapacityRunResult {
  * (warm-up, then a judged constant-arrival-rate phase), growing ×growth until
  * a step fails, then narrowing to the precision, within the rate ceiling and
  * the time budget. A step k6 itself could not deliver ends the search with a
- * lower bound "limited by the load generator". SIGINT/SIGTERM stop it after
- * the current step (k6 is told to stop too); the steps done are reported.
+ * lower bound "limited by the load generator". An abort of `signal` stops it
+ * after the current step (k6 is told to stop too); the steps done are reported.
  * Writes capacity.json, capacity.md, capacity.txt, report.html and each
  * step's raw k6 files under reports/<run-id>/.
  */
@@ -101,7 +101,7 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
     options.thresholdsDir ? { thresholdsDir: options.thresholdsDir } : {},
   );
   const plan = resolveCapacityPlan(options, profile, tiers);
-  const { requiredTier, scenario, settings, warmUpSeconds, steadySeconds, budgetSeconds } = plan;
+  const { requiredTier, scenario, warmUpSeconds, steadySeconds } = plan;
   const { latencyBoundMs, gracefulStopSeconds } = plan;
 
   await checkTargetReachable(options.target);
@@ -115,138 +115,88 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
     ? createPrometheusCollector(profile, options.prometheus)
     : undefined;
 
-  let interruptedBy: NodeJS.Signals | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interruptedBy ??= signal;
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
   const steps: CapacityStep[] = [];
-  const findings: Finding[] = [];
   const startMs = Date.now();
-  let overheadSeconds = 3;
+  let overheadSeconds = FIRST_STEP_OVERHEAD_SECONDS;
+  const progress = (): CapacityProgress => ({
+    steps,
+    elapsedSeconds: (Date.now() - startMs) / 1000,
+    overheadSeconds,
+    interrupted: options.signal?.aborted === true,
+  });
+  const record = (step: CapacityStep) => {
+    steps.push(step);
+    options.onStep?.(step);
+  };
+  const runStep = async (
+    rate: number,
+    reason: StepReason,
+  ): Promise<[CapacityStepReport, CapacityStep]> => {
+    const setup = planCapacityStep(steps.length, rate, reason, plan);
+    const stepStart = Date.now();
+    const report = await runCapacityStep({
+      k6,
+      scriptPath: bundle.scriptPath,
+      target: options.target,
+      dir: path.join(dir, setup.dir),
+      ratePerSecond: rate,
+      warmUpSeconds,
+      steadySeconds,
+      preAllocatedVUs: setup.preAllocatedVUs,
+      maxVUs: setup.maxVUs,
+      gracefulStopSeconds,
+      latencyBoundMs,
+      profile,
+      requiredTier,
+      criteria: plan.criteria,
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.onK6Output ? { onK6Output: options.onK6Output } : {}),
+      ...(collectServer ? { collectServer } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const wallSeconds = (Date.now() - stepStart) / 1000;
+    overheadSeconds = measureStepOverhead(plan, wallSeconds);
+    const context: StepContext = {
+      index: setup.index,
+      ratePerSecond: rate,
+      reason,
+      preAllocatedVUs: setup.preAllocatedVUs,
+      maxVUs: setup.maxVUs,
+      warmUpSeconds,
+      steadySeconds,
+      startedAt: new Date(stepStart).toISOString(),
+      wallSeconds,
+      dir: setup.dir,
+    };
+    return [report, toCapacityStep(report, context)];
+  };
   let stoppedBy: StopReason;
-  try {
-    for (;;) {
-      if (interruptedBy !== null) {
-        stoppedBy = "interrupted";
-        break;
-      }
-      const nextStepSeconds = warmUpSeconds + steadySeconds + gracefulStopSeconds + overheadSeconds;
-      const next = decideNextStep(selectJudgedSteps(steps), settings, {
-        remainingSeconds: budgetSeconds - (Date.now() - startMs) / 1000,
-        nextStepSeconds,
-      });
-      if (next.kind === "stop") {
-        stoppedBy = next.reason;
-        break;
-      }
-      const rate = next.ratePerSecond;
-      const runStep = async (reason: StepReason): Promise<[CapacityStepReport, CapacityStep]> => {
-        const maxVUs = sizeStepVUs(rate, plan);
-        const index = steps.length + 1;
-        const stepDir = path.join("steps", `${String(index).padStart(2, "0")}-${rate}rps`);
-        const stepStart = Date.now();
-        const report = await runCapacityStep({
-          k6,
-          scriptPath: bundle.scriptPath,
-          target: options.target,
-          dir: path.join(dir, stepDir),
-          ratePerSecond: rate,
-          warmUpSeconds,
-          steadySeconds,
-          preAllocatedVUs: maxVUs,
-          maxVUs,
-          gracefulStopSeconds,
-          latencyBoundMs,
-          profile,
-          requiredTier,
-          criteria: plan.criteria,
-          ...(options.env ? { env: options.env } : {}),
-          ...(options.onK6Output ? { onK6Output: options.onK6Output } : {}),
-          ...(collectServer ? { collectServer } : {}),
-        });
-        const wallSeconds = (Date.now() - stepStart) / 1000;
-        overheadSeconds = Math.max(1, wallSeconds - warmUpSeconds - steadySeconds);
-        const context = {
-          index,
-          ratePerSecond: rate,
-          reason,
-          preAllocatedVUs: maxVUs,
-          maxVUs,
-          warmUpSeconds,
-          steadySeconds,
-          startedAt: new Date(stepStart).toISOString(),
-          wallSeconds,
-          dir: stepDir,
-        };
-        return [report, toCapacityStep(report, context)];
-      };
-      const [report, first] = await runStep(next.reason);
-      let step = first;
-      // A failure while the machine had no idle CPU is run again before it counts.
-      const roomForRepeat =
-        budgetSeconds - (Date.now() - startMs) / 1000 >=
-        warmUpSeconds + steadySeconds + gracefulStopSeconds + overheadSeconds;
-      if (
-        report.kind === "judged" &&
-        needsRepeat(report, plan.criteria) &&
-        interruptedBy === null &&
-        roomForRepeat
-      ) {
-        first.repeated = true;
-        steps.push(first);
-        options.onStep?.(first);
-        const [again, second] = await runStep("repeat");
-        step =
-          again.kind === "judged"
-            ? withJudgement(second, reconcileRepeat(report, again, plan.criteria))
-            : second;
-      }
-      steps.push(step);
-      options.onStep?.(step);
-      if (step.outcome === "error") {
-        stoppedBy = "inconclusive";
-        findings.push({
-          severity: "warning",
-          code: "CAPACITY_STEP_ERROR",
-          message: `step ${step.index} at ${rate} req/s: ${step.reasons.join("; ")}`,
-        });
-        break;
-      }
+  for (;;) {
+    const next = decideCapacityNext(progress(), plan);
+    if (next.kind === "stop") {
+      stoppedBy = next.reason;
+      break;
     }
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    const [report, first] = await runStep(next.ratePerSecond, next.reason);
+    // A failure while the machine had no idle CPU is run again before it counts.
+    if (!shouldRepeatStep(report.kind === "judged" ? report : null, progress(), plan)) {
+      record(first);
+      continue;
+    }
+    record({ ...first, repeated: true });
+    const [again, second] = await runStep(next.ratePerSecond, "repeat");
+    record(settleRepeat(report, again, second, plan.criteria));
   }
 
-  const finding = summarizeCapacity(selectJudgedSteps(steps), stoppedBy, plan.throughputBounds);
-  findings.push(...describeCapacityFindings(steps, stoppedBy, plan.criteria));
-  const endedAt = now();
-  const achieved = steps
-    .map((step) => step.achievedRatePerSecond)
-    .filter((rate): rate is number => rate !== null);
-  const result: CapacityResult = {
-    schemaVersion: CAPACITY_SCHEMA_VERSION,
-    ...finding,
+  const result = buildCapacityResult(plan, steps, stoppedBy, {
+    runId,
     target: redactUrl(options.target),
     profile: profile.name,
-    scenario,
-    requiredTier,
-    latencyBoundMs,
-    latencyBounds: plan.latencyBounds,
-    throughputBounds: plan.throughputBounds,
-    stoppedBy,
-    settings: { ...settings, warmUpSeconds, steadySeconds, budgetSeconds, criteria: plan.criteria },
-    steps,
-    highestAchievedRatePerSecond: achieved.length > 0 ? Math.max(...achieved) : null,
-    findings,
-    k6: { version: k6.version },
+    k6Version: k6.version,
     startedAt: startedAt.toISOString(),
-    endedAt: endedAt.toISOString(),
+    endedAt: now().toISOString(),
     wallSeconds: (Date.now() - startMs) / 1000,
-    runId,
-  };
+  });
   writeFileSync(
     path.join(dir, "run.json"),
     `${JSON.stringify({ runId, target: result.target, profile: profile.name, scenario, requiredTier, prometheus: options.prometheus ? redactUrl(options.prometheus.url) : null, k6: { version: k6.version, path: k6.path, source: k6.source } }, null, 2)}\n`,

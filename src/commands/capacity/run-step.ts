@@ -5,11 +5,8 @@ import {
   selectSteadyWindow,
   type CapacityStepPlan,
 } from "../../core/capacity/measure.js";
-import {
-  applyServerBreaches,
-  judgeServerEvidence,
-  type CapacityStepServer,
-} from "../../core/capacity/server.js";
+import type { CapacityStepServer } from "../../core/capacity/result.js";
+import { applyServerBreaches, judgeServerEvidence } from "../../core/capacity/server.js";
 import {
   judgeCapacityStep,
   type CapacityStepCriteria,
@@ -53,6 +50,8 @@ export interface CapacityStepRun {
   onK6Output?: (chunk: string) => void;
   /** With `--prometheus`: reads the server's evidence for the steady window (createPrometheusCollector). */
   collectServer?: PrometheusCollector;
+  /** Interrupts the step: k6 gets the signal the abort names and the step is not judged. */
+  signal?: AbortSignal;
 }
 
 export type CapacityStepReport =
@@ -84,7 +83,7 @@ export function estimateStepTimeoutMs(
  * RATE, DURATION_WARMUP, DURATION_STEADY, PRE_VUS, MAX_VUS,
  * CAPACITY_GRACEFUL_STOP), samples k6's CPU meanwhile, reads its NDJSON and
  * judges the steady phase. Bounded by the scenario's durations and a hard
- * timeout; an interrupt is relayed to k6 by runK6.
+ * timeout; an abort of `signal` is relayed to k6 by runK6.
  */
 export async function runCapacityStep(run: CapacityStepRun): Promise<CapacityStepReport> {
   mkdirSync(run.dir, { recursive: true });
@@ -110,6 +109,7 @@ export async function runCapacityStep(run: CapacityStepRun): Promise<CapacitySte
       },
       extraArgs: ["--quiet"],
       ...(run.onK6Output ? { onOutput: run.onK6Output } : {}),
+      ...(run.signal ? { signal: run.signal } : {}),
       timeoutMs: estimateStepTimeoutMs(run),
     });
   } finally {

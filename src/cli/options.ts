@@ -1,0 +1,101 @@
+import { InvalidArgumentError, Option, type Command } from "commander";
+import type { RequiredTier } from "../core/types.js";
+
+/** Option parsers and the option groups several commands share. */
+
+export const TIER_CHOICES = ["target", "good", "excellent"] as const satisfies RequiredTier[];
+
+export const FORMAT_CHOICES = ["text", "json", "markdown", "junit", "html"] as const;
+export type StdoutFormat = (typeof FORMAT_CHOICES)[number];
+
+export function parsePositive(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new InvalidArgumentError("must be a number > 0");
+  return number;
+}
+
+export function parseCount(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0)
+    throw new InvalidArgumentError("must be a whole number ≥ 0");
+  return number;
+}
+
+export function collectList(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function collectEnv(
+  value: string,
+  previous: Record<string, string>,
+): Record<string, string> {
+  const at = value.indexOf("=");
+  if (at < 1) throw new InvalidArgumentError("must be KEY=VALUE");
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+/** Copies the flags that were given (commander leaves the rest undefined). */
+export function defined<T extends object>(values: T): T {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** The `--prometheus*` flags (PrometheusFlags), shared by run, check and capacity. */
+export function addPrometheusOptions(command: Command): Command {
+  return command
+    .option(
+      "--prometheus <url>",
+      "also judge server-side SLIs from this Prometheus (and remote-write k6 metrics to it on run)",
+    )
+    .option("--prometheus-selector <matchers>", 'label matchers for every query, e.g. job="api"')
+    .option("--prometheus-timeout-ms <ms>", "timeout per query", parsePositive)
+    .option(
+      "--prometheus-header <Name: value>",
+      "extra header (repeatable; not Authorization)",
+      collectList,
+      [],
+    )
+    .option("--prometheus-bearer-token-env <VAR>", "bearer token from this environment variable")
+    .option("--prometheus-bearer-token-file <file>", "bearer token from this file")
+    .option("--prometheus-basic-user <user>", "basic auth user")
+    .option(
+      "--prometheus-basic-password-env <VAR>",
+      "basic auth password from this environment variable",
+    )
+    .option("--prometheus-basic-password-file <file>", "basic auth password from this file")
+    .option("--cpu-cores <n>", "cores the service may use (CPU objective)", parsePositive)
+    .option(
+      "--memory-limit-bytes <n>",
+      "memory limit of the service (memory objective)",
+      parsePositive,
+    );
+}
+
+/** The flags addVerdictOptions adds, as commander parses them. */
+export interface VerdictFlags {
+  profile: string;
+  require?: RequiredTier;
+  window?: string;
+  format: StdoutFormat;
+}
+
+/** `--profile`, `--require`, `--window` and `--format` (VerdictFlags), shared by run and check. */
+export function addVerdictOptions(command: Command): Command {
+  return command
+    .option(
+      "--profile <name|file>",
+      "SLO profile: a name in thresholds/profiles or a YAML path",
+      "users-api",
+    )
+    .addOption(
+      new Option("--require <tier>", "tier required to pass (default: the profile's)").choices(
+        TIER_CHOICES,
+      ),
+    )
+    .option("--window <window>", "steady (default), all, or <from>..<to> (ISO, Unix ms, now, -10m)")
+    .addOption(
+      new Option("--format <format>", "what to print on stdout")
+        .choices(FORMAT_CHOICES)
+        .default("text"),
+    );
+}

@@ -1,0 +1,177 @@
+import { Option, type Command } from "commander";
+import type { ReportInput, RequiredTier } from "../core/types.js";
+import type { PrometheusFlags } from "../sources/prometheus/collector.js";
+import type { CliContext } from "./context.js";
+import { VERDICT_EXIT } from "./exit-codes.js";
+import {
+  addPrometheusOptions,
+  addVerdictOptions,
+  collectEnv,
+  parsePositive,
+  TIER_CHOICES,
+  type StdoutFormat,
+  type VerdictFlags,
+} from "./options.js";
+
+/** Commander wiring for the commands that end in a verdict: run, check and demo. */
+
+interface RunFlags extends VerdictFlags, PrometheusFlags {
+  target: string;
+  rate?: number;
+  timeScale?: number;
+  env: Record<string, string>;
+  reportsDir: string;
+}
+
+interface CheckFlags extends VerdictFlags, PrometheusFlags {
+  k6: string[];
+  k6ExitCode?: string;
+  out?: string;
+}
+
+interface DemoFlags {
+  rate: number;
+  timeScale: number;
+  require?: RequiredTier;
+  withPrometheus?: boolean;
+  withPostgres?: boolean;
+}
+
+/** Prints the verdict in the chosen format on stdout, appends Markdown to a GitHub job summary; returns the exit code. */
+async function emitVerdict(input: ReportInput, format: StdoutFormat): Promise<number> {
+  const { renderReport, appendGithubStepSummary } = await import("../reports/index.js");
+  const color = format === "text" && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  process.stdout.write(renderReport(format, input, { color }));
+  await appendGithubStepSummary(renderReport("markdown", input), process.env);
+  return VERDICT_EXIT[input.verdict.verdict];
+}
+
+export function registerVerdictCommands(program: Command, cli: CliContext): void {
+  addPrometheusOptions(
+    addVerdictOptions(
+      program
+        .command("run")
+        .description(
+          "run a scenario with k6 against a target, judge it and write reports/<run-id>/",
+        )
+        .argument("<scenario>", "scenario name (see `slogate scenarios`)")
+        .requiredOption("--target <url>", "base URL of the service under test")
+        .option("--rate <n>", "steady iterations per second", parsePositive)
+        .option(
+          "--time-scale <factor>",
+          "multiply every scenario duration (0.05 for a short CI run)",
+          parsePositive,
+        )
+        .option(
+          "-e, --env <KEY=VALUE>",
+          "more environment for the scenario (repeatable)",
+          collectEnv,
+          {},
+        )
+        .option("--reports-dir <dir>", "where <run-id>/ is written", "reports"),
+    ),
+  ).action(async (scenario: string, flags: RunFlags) => {
+    const signal = cli.interruptSignal();
+    const { run } = await import("../commands/run.js");
+    const { parseWindowOption } = await import("../commands/check.js");
+    const { prometheusOptionsFromFlags } = await import("../sources/prometheus/collector.js");
+    const prometheus = prometheusOptionsFromFlags(flags);
+    const result = await run({
+      scenario,
+      target: flags.target,
+      profile: flags.profile,
+      env: flags.env,
+      reportsDir: flags.reportsDir,
+      // k6's progress goes to stderr so stdout stays the verdict in --format.
+      onK6Output: (chunk) => void process.stderr.write(chunk),
+      signal,
+      ...(flags.require ? { require: flags.require } : {}),
+      ...(flags.window ? { window: parseWindowOption(flags.window) } : {}),
+      ...(flags.rate !== undefined ? { ratePerSecond: flags.rate } : {}),
+      ...(flags.timeScale !== undefined ? { timeScale: flags.timeScale } : {}),
+      ...(prometheus ? { prometheus } : {}),
+    });
+    process.stderr.write(
+      `slogate: k6 ${result.k6.exit.code} (${result.k6.exit.name}); reports in ${result.dir}\n`,
+    );
+    cli.setExitCode(await emitVerdict(result.report, flags.format));
+  });
+
+  addPrometheusOptions(
+    addVerdictOptions(
+      program
+        .command("check")
+        .description(
+          "judge k6 results produced elsewhere (NDJSON from --out json, plain or .gz, or a summary JSON)",
+        )
+        .requiredOption(
+          "--k6 <files...>",
+          "k6 result files; several NDJSON files (distributed runners) merge",
+        )
+        .option("--k6-exit-code <code>", "k6's exit code, if known (99 = its thresholds crossed)")
+        .option("--out <dir>", "also write every report format into this directory"),
+    ),
+  ).action(async (flags: CheckFlags) => {
+    const { check, parseWindowOption } = await import("../commands/check.js");
+    const { createPrometheusCollector, prometheusOptionsFromFlags } =
+      await import("../sources/prometheus/collector.js");
+    const { loadProfile } = await import("../sources/load-profile.js");
+    const prometheus = prometheusOptionsFromFlags(flags);
+    const report = await check({
+      k6Paths: flags.k6,
+      profile: flags.profile,
+      ...(flags.require ? { require: flags.require } : {}),
+      ...(flags.window ? { window: parseWindowOption(flags.window) } : {}),
+      ...(flags.k6ExitCode !== undefined ? { k6ExitCode: Number(flags.k6ExitCode) } : {}),
+      ...(prometheus
+        ? { prometheus: createPrometheusCollector(loadProfile(flags.profile).profile, prometheus) }
+        : {}),
+    });
+    if (flags.out) {
+      const { writeReports } = await import("../reports/index.js");
+      await writeReports(flags.out, report);
+    }
+    cli.setExitCode(await emitVerdict(report, flags.format));
+  });
+
+  program
+    .command("demo")
+    .description(
+      "the main job: start the reference services, run smoke and a short load test with k6, judge, report",
+    )
+    .option("--rate <n>", "steady iterations per second of the load test", parsePositive, 50)
+    .option("--time-scale <factor>", "scale of the 2m/5m/2m load shape", parsePositive, 0.1)
+    .addOption(new Option("--require <tier>", "tier required to pass").choices(TIER_CHOICES))
+    .option(
+      "--with-prometheus",
+      "also run Prometheus and judge server-side SLIs (db p95, CPU, memory)",
+    )
+    .option("--with-postgres", "keep the service's data in a throwaway PostgreSQL on loopback")
+    .action(async (flags: DemoFlags) => {
+      const signal = cli.interruptSignal();
+      const { demo } = await import("../commands/demo.js");
+      const { renderReport } = await import("../reports/index.js");
+      const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+      const result = await demo({
+        ratePerSecond: flags.rate,
+        timeScale: flags.timeScale,
+        withPrometheus: flags.withPrometheus === true,
+        withPostgres: flags.withPostgres === true,
+        onStep: (line) => void process.stdout.write(`\n== ${line}\n`),
+        onK6Output: (chunk) => void process.stderr.write(chunk),
+        signal,
+        ...(flags.require ? { require: flags.require } : {}),
+      });
+      for (const [name, step] of [
+        ["smoke", result.smoke],
+        ["load", result.load],
+      ] as const) {
+        process.stdout.write(
+          `\n== ${name}: ${step.report.verdict.verdict} (k6 ${step.k6.exit.code} ${step.k6.exit.name})\n`,
+        );
+        process.stdout.write(renderReport("text", step.report, { color }));
+        process.stdout.write(`reports: ${step.dir} (open ${step.files.html ?? "report.html"})\n`);
+      }
+      cli.setExitCode(VERDICT_EXIT[result.load.report.verdict.verdict]);
+    });
+}
