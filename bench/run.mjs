@@ -11,6 +11,7 @@ const benches = [
   ["targets", "targets-wrk.mjs"],
   ["ndjson", "ndjson-eval.mjs"],
   ["capacity", "capacity.mjs"],
+  ["compare", "compare-calibration.mjs"],
 ].filter(([name]) => !only || name === only);
 
 const setup = spawnSync(
