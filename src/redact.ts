@@ -125,42 +125,131 @@ export function redactText(text: string): string {
     });
 }
 
+/** What reports show instead of a query value. */
+export const QUERY_VALUE_REDACTED = "[redacted]";
+
+// A query string in text: `?` and the run of URL characters after it, up to
+// whitespace, a quote or an angle bracket. One pass, no nesting: linear.
+const QUERY_STRING = /\?([^\s"'<>`]+)/g;
+
+// Sentence punctuation after a URL (`…?page=2, and`) is not part of its value.
+// (Not `]`: it closes `[redacted]`, which must read the same when redacted again.)
+const TRAILING_PUNCTUATION = new Set([")", ".", ",", ":", ";", "!"]);
+
+/** Where trailing punctuation starts in `text` (a backwards scan: linear, unlike a `[…]+$` pattern). */
+function findTrailingPunctuation(text: string): number {
+  let end = text.length;
+  while (end > 0 && TRAILING_PUNCTUATION.has(text[end - 1] ?? "")) end--;
+  return end;
+}
+
+function redactQueryPart(part: string, shown: ReadonlySet<string>): string {
+  const equals = part.indexOf("=");
+  // A bare `?flag` is a parameter name; an empty value hides nothing.
+  if (equals <= 0 || equals === part.length - 1) return part;
+  const name = part.slice(0, equals);
+  return shown.has(name) ? part : `${name}=${QUERY_VALUE_REDACTED}`;
+}
+
+/**
+ * Hides every query-string value of the URLs in `text` (route names, URL
+ * tags, messages quoting them): `/search?q=abc&page=2` → `/search?q=[redacted]&page=[redacted]`.
+ * Parameter names stay, so a reader still sees which request it was; values
+ * are shown only for names in `showQueryValues` (a profile's
+ * `redaction.showQueryValues`). Fragment parameters (`#a=b`) are treated the
+ * same. Unlike {@link redactUrl}, which hides credential-named parameters
+ * only, this assumes any value may be a credential.
+ */
+export function redactQueryValues(text: string, showQueryValues: readonly string[] = []): string {
+  const shown = new Set(showQueryValues);
+  return text.replace(QUERY_STRING, (_match, query: string) => {
+    const end = findTrailingPunctuation(query);
+    const body = query.slice(0, end);
+    const trailing = query.slice(end);
+    const redacted = body
+      .split(/([&#])/)
+      .map((part, index) => (index % 2 === 1 ? part : redactQueryPart(part, shown)))
+      .join("");
+    return `?${redacted}${trailing}`;
+  });
+}
+
+/** How reports redact evidence beyond credentials: which query values they may show. */
+export interface ReportRedaction {
+  /** Query parameter names whose values are shown; every other value is `[redacted]`. */
+  showQueryValues?: readonly string[];
+}
+
+/**
+ * Text as reports show it: query values hidden (except allow-listed
+ * parameters), then credentials hidden by {@link redactText}, which also
+ * hides allow-listed parameters whose names say they carry a secret.
+ */
+export function redactReportText(text: string, redaction: ReportRedaction = {}): string {
+  return redactText(redactQueryValues(text, redaction.showQueryValues));
+}
+
+/**
+ * A copy of `value` with every string inside it passed through
+ * {@link redactReportText}; keys, numbers and structure unchanged. For
+ * results whose free text sits in many places (capacity steps, notes,
+ * findings), so a field added later cannot slip past.
+ */
+export function redactReportStrings<T>(value: T, redaction: ReportRedaction = {}): T {
+  const visit = (item: unknown): unknown => {
+    if (typeof item === "string") return redactReportText(item, redaction);
+    if (Array.isArray(item)) return item.map(visit);
+    if (item !== null && typeof item === "object") {
+      return Object.fromEntries(
+        Object.entries(item as Record<string, unknown>).map(([key, entry]) => [key, visit(entry)]),
+      );
+    }
+    return item;
+  };
+  return visit(value) as T;
+}
+
 /**
  * The same report input with every free-text field (profile, run, reasons,
- * findings, objective ids, route names) passed through {@link redactText}.
- * Every report renderer applies it, so no format can leak what another hides.
+ * findings, objective ids, route names) passed through
+ * {@link redactReportText}: credentials hidden, and query values hidden
+ * unless the profile allow-listed them (`input.redaction`). Every report
+ * renderer applies it, so no format can leak what another hides.
  */
 export function redactReportInput(input: ReportInput): ReportInput {
   const { verdict } = input;
+  const options: ReportRedaction = input.redaction ?? {};
+  const clean = (text: string) => redactReportText(text, options);
   return {
+    ...(input.redaction ? { redaction: input.redaction } : {}),
     verdict: {
       ...verdict,
-      profile: redactText(verdict.profile),
+      profile: clean(verdict.profile),
       objectives: verdict.objectives.map((objective) => ({
         ...objective,
-        id: redactText(objective.id),
-        reason: redactText(objective.reason),
+        id: clean(objective.id),
+        reason: clean(objective.reason),
       })),
       findings: verdict.findings.map((finding) => ({
         ...finding,
-        code: redactText(finding.code),
-        message: redactText(finding.message),
+        code: clean(finding.code),
+        message: clean(finding.message),
       })),
       ...(verdict.run === undefined
         ? {}
         : {
             run: {
-              id: redactText(verdict.run.id),
-              scenario: redactText(verdict.run.scenario),
-              target: redactText(verdict.run.target),
+              id: clean(verdict.run.id),
+              scenario: clean(verdict.run.scenario),
+              target: clean(verdict.run.target),
             },
           }),
     },
     timeline: input.timeline,
     routes: input.routes.map((route) => ({
       ...route,
-      name: redactText(route.name),
-      method: redactText(route.method),
+      name: clean(route.name),
+      method: clean(route.method),
     })),
   };
 }

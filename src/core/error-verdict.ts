@@ -35,5 +35,11 @@ export function buildErrorVerdict(options: ErrorVerdictOptions): ReportInput {
     findings: [{ severity: "warning", code: options.code, message: options.message }],
     ...(options.run ? { run: options.run } : {}),
   });
-  return { verdict, timeline: [], routes: [] };
+  const { redaction } = options.profile;
+  return {
+    verdict,
+    timeline: [],
+    routes: [],
+    ...(redaction ? { redaction: { showQueryValues: [...redaction.showQueryValues] } } : {}),
+  };
 }

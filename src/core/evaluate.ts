@@ -1,5 +1,7 @@
 import type { K6Evidence } from "./evidence.js";
 import { judgeObjective } from "./evaluate-objective.js";
+import { decideFunctional } from "./functional.js";
+import { judgeFunctionalRun } from "./functional-run.js";
 import { selectEvidenceWindow } from "./judged-window.js";
 import type { ExternalMeasurement, Measurement } from "./measurement.js";
 import type { ObjectiveSpec, SloProfile } from "./profile.js";
@@ -85,8 +87,10 @@ function decideK6Thresholds(
 /**
  * Judges k6 evidence against an SLO profile: every objective gets a tier and
  * an outcome; the run's tier is the lowest among mandatory objectives and it
- * passes when that reaches the required tier (core/verdict.ts). Pure: same
- * input, same output.
+ * passes when that reaches the required tier (core/verdict.ts). A functional
+ * run (profile `evaluation.kind`, or the scenario's declareFunctional()) is
+ * judged on checks and failed requests instead (core/functional-run.ts).
+ * Pure: same input, same output.
  */
 export function evaluateEvidence(options: EvaluateOptions): ReportInput {
   const { profile, evidence } = options;
@@ -97,17 +101,28 @@ export function evaluateEvidence(options: EvaluateOptions): ReportInput {
     evidence,
     options.window ?? profile.evaluation.window,
   );
-  const findings: Finding[] = [...evidence.findings, ...selected.findings];
-
   const external = options.external ?? [];
   const context = { requiredTier, settings: profile.evaluation, load: selected.load };
-  const objectives = profile.objectives.map((spec) =>
-    judgeObjective(
-      spec,
-      spec.source === "k6" ? selected.measure(spec) : measureExternal(spec, external),
-      context,
-    ),
-  );
+  const measure = (spec: ObjectiveSpec) =>
+    spec.source === "k6" ? selected.measure(spec) : measureExternal(spec, external);
+  const decision = decideFunctional(profile.evaluation.kind, evidence);
+  const functional = decision.functional
+    ? judgeFunctionalRun({
+        decision,
+        objectives: profile.objectives,
+        evidence,
+        selected,
+        context,
+        measure,
+      })
+    : null;
+  const findings: Finding[] = [
+    ...evidence.findings,
+    ...(functional ? functional.findings : selected.findings),
+  ];
+  const objectives =
+    functional?.objectives ??
+    profile.objectives.map((spec) => judgeObjective(spec, measure(spec), context));
   for (const objective of objectives) {
     if (!objective.mandatory && objective.verdict === "fail") {
       findings.push({
@@ -164,5 +179,9 @@ export function evaluateEvidence(options: EvaluateOptions): ReportInput {
     timeline: evidence.kind === "stream" ? buildTimeline(evidence) : [],
     routes:
       evidence.kind === "stream" && streamWindow ? buildRouteRows(evidence, streamWindow) : [],
+    // Reports hide query values in URLs except these (src/redact.ts).
+    ...(profile.redaction
+      ? { redaction: { showQueryValues: [...profile.redaction.showQueryValues] } }
+      : {}),
   };
 }

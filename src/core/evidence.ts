@@ -35,6 +35,8 @@ export interface PhaseStats {
   droppedIterations: number;
   checksPassed: number;
   checksFailed: number;
+  /** Failures by check name (the `check` tag; "" when untagged), bounded in the number of names. */
+  failedChecks: Map<string, number>;
 }
 
 /** Any other metric, aggregated per phase. */
@@ -79,6 +81,8 @@ export interface StreamEvidence {
   metricTypes: Map<string, { type: K6MetricType; contains: string }>;
   /** Latest slogate_offered_rate (steady iterations/s the scenario offered); null when absent. */
   offeredRatePerSecond: number | null;
+  /** Whether the scenario declared itself functional (a slogate_functional point, scenarios/lib/functional.ts). */
+  functional: boolean;
   /** Dropped iterations whose scenario could not be tied to a phase: they count against every window. */
   unattributedDroppedIterations: number;
   /** Whether any point carried a phase tag. */
@@ -103,6 +107,13 @@ export interface SummaryMetric {
   values: Record<string, number>;
 }
 
+/** One check of a summary's groups, by name, with its counts summed over groups. */
+export interface SummaryCheck {
+  name: string;
+  passes: number;
+  fails: number;
+}
+
 export interface SummaryThreshold {
   key: string;
   expression: string;
@@ -117,6 +128,8 @@ export interface SummaryEvidence {
   metrics: SummaryMetric[];
   /** k6's own threshold results; null when the format does not carry them. */
   thresholds: SummaryThreshold[] | null;
+  /** Checks by name from the summary's groups; null when the format does not list them. */
+  checks?: SummaryCheck[] | null;
   /** Test run duration; null when the format does not say. */
   durationSeconds: number | null;
   /** End of the run (machine-readable summary only). */

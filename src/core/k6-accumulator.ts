@@ -38,6 +38,10 @@ const MAX_GROUPS = 2000;
 
 const OTHER_ROUTES = "(other)";
 
+/** Distinct failing check names kept per phase; more count under "(other checks)". */
+const MAX_CHECK_NAMES = 200;
+const OTHER_CHECKS = "(other checks)";
+
 function classifyStatus(status: string | null): string {
   if (!status || status === "0") return "error";
   return `${status[0]}xx`;
@@ -62,6 +66,7 @@ export class K6Accumulator {
   private readonly timeline = new TimelineBuckets();
   private readonly files: string[] = [];
   private offeredRate: { value: number; timeMs: number } | null = null;
+  private functional = false;
   private hasPhaseTags = false;
   private collapsedRoutes = 0;
   private undeclared = new Map<string, number>();
@@ -124,6 +129,7 @@ export class K6Accumulator {
         droppedIterations: 0,
         checksPassed: 0,
         checksFailed: 0,
+        failedChecks: new Map(),
       };
       this.phases.set(phase, stats);
     }
@@ -206,6 +212,10 @@ export class K6Accumulator {
         if (!this.offeredRate || timeMs >= this.offeredRate.timeMs)
           this.offeredRate = { value, timeMs };
         return;
+      case "functional":
+        // A property of the script, not of a moment: counted whatever the selection.
+        if (value > 0) this.functional = true;
+        return;
       case "http_reqs":
       case "http_req_duration":
       case "http_req_failed":
@@ -238,7 +248,13 @@ export class K6Accumulator {
       case "checks": {
         const stats = this.phaseStats(phase);
         if (value !== 0) stats.checksPassed++;
-        else stats.checksFailed++;
+        else {
+          stats.checksFailed++;
+          const failed = stats.failedChecks;
+          let name = tags.check ?? "";
+          if (!failed.has(name) && failed.size >= MAX_CHECK_NAMES) name = OTHER_CHECKS;
+          failed.set(name, (failed.get(name) ?? 0) + 1);
+        }
         return;
       }
       default:
@@ -301,6 +317,7 @@ export class K6Accumulator {
         [...this.infos].map(([name, info]) => [name, { type: info.type, contains: info.contains }]),
       ),
       offeredRatePerSecond: this.offeredRate?.value ?? null,
+      functional: this.functional,
       unattributedDroppedIterations: unattributed,
       hasPhaseTags: this.hasPhaseTags,
       timeline: this.timeline.list(),

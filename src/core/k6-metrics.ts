@@ -9,6 +9,8 @@ export interface PointTags {
   status: string | null;
   expected: string | null;
   scenario: string | null;
+  /** The `check` tag of a `checks` point: the check's name. Absent where no reader fills it. */
+  check?: string | null;
 }
 
 export type MetricRole =
@@ -19,6 +21,7 @@ export type MetricRole =
   | "dropped_iterations"
   | "checks"
   | "offered_rate"
+  | "functional"
   | "series"
   | "skip"
   | "undeclared";
@@ -59,6 +62,7 @@ export const ROLES: Record<string, MetricRole> = {
   dropped_iterations: "dropped_iterations",
   checks: "checks",
   slogate_offered_rate: "offered_rate",
+  slogate_functional: "functional",
 };
 
 /** Adds one value of a metric to its per-phase series (created on first use). */

@@ -39,7 +39,11 @@ export interface ObjectiveSpec {
   abortAt: number | null;
 }
 
+/** How a run is judged (profile `evaluation.kind`); `auto` follows the scenario's declareFunctional(). */
+export type EvaluationKind = "auto" | "slo" | "functional";
+
 export interface EvaluationSettings {
+  kind: EvaluationKind;
   window: "steady" | "all";
   minWindowSeconds: number;
   /** Percentile objectives need at least this many samples above the percentile (see sample-rules.ts). */
@@ -60,6 +64,8 @@ export interface SloProfile {
   k6: { abortFactor: number; delayAbortEval: string };
   /** The profile's `prometheus:` section (series names, selector, limits); absent: defaults. */
   prometheus?: ProfilePrometheusEntry;
+  /** Query parameters whose values reports may show (profile `redaction.showQueryValues`); absent: none. */
+  redaction?: { showQueryValues: string[] };
   objectives: ObjectiveSpec[];
 }
 

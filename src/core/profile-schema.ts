@@ -69,6 +69,12 @@ const objectiveSchema = z
 
 const evaluationSchema = z
   .object({
+    /**
+     * `slo`: judged on the tiers; `functional`: judged on checks and failed
+     * requests, latency and throughput informational; `auto`: functional when
+     * the scenario declared itself so (declareFunctional()), else slo.
+     */
+    kind: z.enum(["auto", "slo", "functional"]).default("auto"),
     window: z.enum(["steady", "all"]).default("steady"),
     minWindowSeconds: z.number().nonnegative().default(10),
     minTailSamples: z.int().positive().default(10),
@@ -153,6 +159,22 @@ function compilesAsRegex(text: string): boolean {
   }
 }
 
+/**
+ * What reports may show of URLs in the evidence: query values are hidden
+ * unless their parameter is listed here (credential-named ones stay hidden).
+ */
+const redactionSchema = z
+  .object({
+    showQueryValues: z
+      .array(
+        z
+          .string()
+          .regex(/^[^\s=&#?]+$/, "a query parameter name, without '=', '&', '#', '?' or spaces"),
+      )
+      .default([]),
+  })
+  .strict();
+
 /** The SLO profile file as written (thresholds/profiles/<name>.yaml), before tiers are resolved. */
 export const profileFileSchema = z
   .object({
@@ -166,6 +188,7 @@ export const profileFileSchema = z
     evaluation: evaluationSchema.default(() => evaluationSchema.parse({})),
     k6: k6Schema.default(() => k6Schema.parse({})),
     prometheus: profilePrometheusSchema.optional(),
+    redaction: redactionSchema.optional(),
     objectives: z.array(objectiveSchema).min(1),
   })
   .strict();

@@ -23,6 +23,7 @@ export {
   BUILT_IN_OBJECTIVES,
   formatStat,
   parseStat,
+  type EvaluationKind,
   type EvaluationSettings,
   type ObjectiveMeasure,
   type ObjectiveSpec,
@@ -292,6 +293,9 @@ export function resolveProfile(raw: unknown, tiers: TierTable, file: string): Sl
     evaluation: { ...profile.evaluation },
     k6: { ...profile.k6 },
     ...(profile.prometheus ? { prometheus: profile.prometheus } : {}),
+    ...(profile.redaction
+      ? { redaction: { showQueryValues: [...profile.redaction.showQueryValues] } }
+      : {}),
     objectives,
   };
 }

@@ -132,4 +132,6 @@ export interface ReportInput {
   verdict: Verdict;
   timeline: TimelinePoint[];
   routes: RouteRow[];
+  /** Query parameters whose values reports may show (the profile's `redaction`); absent: none. */
+  redaction?: { showQueryValues: readonly string[] };
 }

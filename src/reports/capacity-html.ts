@@ -1,3 +1,4 @@
+import { redactReportStrings, type ReportRedaction } from "../redact.js";
 import { createHash } from "node:crypto";
 import type { CapacityResult, CapacityStep } from "../core/capacity/result.js";
 import type { TierBounds } from "../core/types.js";
@@ -75,7 +76,12 @@ function renderCurve(steps: readonly CapacityStep[]): string {
  * only the page's own scripts by hash, every text escaped, data as escaped
  * JSON in a non-executed block.
  */
-export function renderCapacityHtml(result: CapacityResult, uplot: UplotAssets): string {
+export function renderCapacityHtml(
+  input: CapacityResult,
+  uplot: UplotAssets,
+  redaction: ReportRedaction = {},
+): string {
+  const result = redactReportStrings(input, redaction);
   for (const [name, text] of [
     ["uPlot script", uplot.script],
     ["uPlot stylesheet", uplot.css],

@@ -1,4 +1,5 @@
 import type { CapacityResult, CapacityStep } from "../core/capacity/result.js";
+import { redactReportStrings, type ReportRedaction } from "../redact.js";
 import { formatNumber, formatTierLabel, MISSING } from "./format.js";
 
 /** Columns of the capacity curve, shared by the text and Markdown tables. */
@@ -77,7 +78,8 @@ function padTable(rows: string[][]): string[] {
 }
 
 /** Plain-text report: headline, settings, the curve as a table, findings. */
-export function renderCapacityText(result: CapacityResult): string {
+export function renderCapacityText(input: CapacityResult, redaction: ReportRedaction = {}): string {
+  const result = redactReportStrings(input, redaction);
   const lines = [
     `slogate capacity: ${formatCapacityHeadline(result)}`,
     `target ${result.target} · stopped by ${result.stoppedBy} · ${result.steps.length} steps in ${Math.round(result.wallSeconds)} s`,
@@ -97,7 +99,11 @@ function escapeCell(text: string): string {
 }
 
 /** Markdown report, e.g. for a job summary. */
-export function renderCapacityMarkdown(result: CapacityResult): string {
+export function renderCapacityMarkdown(
+  input: CapacityResult,
+  redaction: ReportRedaction = {},
+): string {
+  const result = redactReportStrings(input, redaction);
   const lines = [
     `## slogate capacity: ${escapeCell(formatCapacityHeadline(result))}`,
     "",

@@ -4,6 +4,7 @@ import type { CapacityResult } from "../core/capacity/result.js";
 import { renderCapacityHtml } from "./capacity-html.js";
 import { renderCapacityMarkdown, renderCapacityText } from "./capacity-text.js";
 import type { UplotAssets } from "./html.js";
+import { redactReportStrings, type ReportRedaction } from "../redact.js";
 import { readUplotAssets } from "./uplot-assets.js";
 
 /** File name of each capacity report format inside the run directory. */
@@ -16,9 +17,13 @@ export const CAPACITY_FILE_NAMES = {
 
 export type CapacityReportFormat = keyof typeof CAPACITY_FILE_NAMES;
 
-/** The capacity result as versioned JSON (what capacity.json holds). */
-export function renderCapacityJson(result: CapacityResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
+/**
+ * The capacity result as versioned JSON (what capacity.json holds). Like
+ * every capacity format, its text is redacted: credentials, and query values
+ * not in `redaction.showQueryValues`.
+ */
+export function renderCapacityJson(result: CapacityResult, redaction: ReportRedaction = {}): string {
+  return `${JSON.stringify(redactReportStrings(result, redaction), null, 2)}\n`;
 }
 
 /** One format as a string. */
@@ -26,16 +31,17 @@ export function renderCapacityReport(
   format: CapacityReportFormat,
   result: CapacityResult,
   uplot?: UplotAssets,
+  redaction: ReportRedaction = {},
 ): string {
   switch (format) {
     case "json":
-      return renderCapacityJson(result);
+      return renderCapacityJson(result, redaction);
     case "markdown":
-      return renderCapacityMarkdown(result);
+      return renderCapacityMarkdown(result, redaction);
     case "text":
-      return renderCapacityText(result);
+      return renderCapacityText(result, redaction);
     case "html":
-      return renderCapacityHtml(result, uplot ?? readUplotAssets());
+      return renderCapacityHtml(result, uplot ?? readUplotAssets(), redaction);
   }
 }
 
@@ -44,6 +50,7 @@ export async function writeCapacityReports(
   dir: string,
   result: CapacityResult,
   uplot?: UplotAssets,
+  redaction: ReportRedaction = {},
 ): Promise<{ files: Record<CapacityReportFormat, string> }> {
   const root = path.resolve(dir);
   await mkdir(root, { recursive: true });
@@ -51,7 +58,7 @@ export async function writeCapacityReports(
   for (const format of Object.keys(CAPACITY_FILE_NAMES) as CapacityReportFormat[]) {
     const filePath = path.join(root, CAPACITY_FILE_NAMES[format]);
     const partial = `${filePath}.${process.pid}.partial`;
-    await writeFile(partial, renderCapacityReport(format, result, uplot), "utf8");
+    await writeFile(partial, renderCapacityReport(format, result, uplot, redaction), "utf8");
     await rename(partial, filePath);
     files[format] = filePath;
   }

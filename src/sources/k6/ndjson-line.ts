@@ -7,7 +7,7 @@ import type { K6TimeParser } from "./time.js";
 // field order, tags sorted by key):
 //   {"metric":"<name>","type":"Point","data":{"time":"<rfc3339>","value":<n>,"tags":{…}}}
 // The fast path checks that layout byte by byte and reads only the metric,
-// time, value and the six tags evaluation needs, without decoding the line.
+// time, value and the seven tags evaluation needs, without decoding the line.
 // Anything else (Metric lines, escaped keys, extra fields such as metadata,
 // odd numbers) returns false and goes through JSON.parse: unusual lines cost
 // time, never correctness.
@@ -37,12 +37,14 @@ const SLOT_METHOD = 3;
 const SLOT_STATUS = 4;
 const SLOT_SCENARIO = 5;
 const SLOT_EXPECTED = 6;
+const SLOT_CHECK = 7;
 const KEY_NAME = Buffer.from("name");
 const KEY_PHASE = Buffer.from("phase");
 const KEY_METHOD = Buffer.from("method");
 const KEY_STATUS = Buffer.from("status");
 const KEY_SCENARIO = Buffer.from("scenario");
 const KEY_EXPECTED = Buffer.from("expected_response");
+const KEY_CHECK = Buffer.from("check");
 
 /** Which wanted tag the key buf[start, start+length) is. */
 function findTagSlot(buf: Buffer, start: number, length: number): number {
@@ -50,7 +52,8 @@ function findTagSlot(buf: Buffer, start: number, length: number): number {
     case 4:
       return matchesAt(buf, start, KEY_NAME) ? SLOT_NAME : SLOT_NONE;
     case 5:
-      return matchesAt(buf, start, KEY_PHASE) ? SLOT_PHASE : SLOT_NONE;
+      if (matchesAt(buf, start, KEY_PHASE)) return SLOT_PHASE;
+      return matchesAt(buf, start, KEY_CHECK) ? SLOT_CHECK : SLOT_NONE;
     case 6:
       if (matchesAt(buf, start, KEY_METHOD)) return SLOT_METHOD;
       return matchesAt(buf, start, KEY_STATUS) ? SLOT_STATUS : SLOT_NONE;
@@ -71,6 +74,7 @@ export function clearTags(tags: PointTags): void {
   tags.status = null;
   tags.expected = null;
   tags.scenario = null;
+  tags.check = null;
 }
 
 /**
@@ -88,6 +92,7 @@ export class PointLineScanner {
     status: null,
     expected: null,
     scenario: null,
+    check: null,
   };
 
   constructor(
@@ -157,6 +162,7 @@ export class PointLineScanner {
         else if (slot === SLOT_METHOD) tags.method = value;
         else if (slot === SLOT_STATUS) tags.status = value;
         else if (slot === SLOT_SCENARIO) tags.scenario = value;
+        else if (slot === SLOT_CHECK) tags.check = value;
         else tags.expected = value;
       }
       const next = buf[position2 + 1];
@@ -267,4 +273,5 @@ export function readJsonTags(
   tags.status = pick("status");
   tags.expected = pick("expected_response");
   tags.scenario = pick("scenario");
+  tags.check = pick("check");
 }

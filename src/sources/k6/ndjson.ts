@@ -48,6 +48,7 @@ class LineReader {
     status: null,
     expected: null,
     scenario: null,
+    check: null,
   };
   lineNumber = 0;
   contentLines = 0;
@@ -229,9 +230,14 @@ export async function readK6Ndjson(
   options: ReadK6NdjsonOptions = {},
 ): Promise<StreamEvidence> {
   const sink = new K6Accumulator(options);
+  await feedK6Ndjson(files, sink);
+  return sink.finish();
+}
+
+/** Streams the files into an accumulator the caller made (one that also slices, say); finish() is the caller's. */
+export async function feedK6Ndjson(files: readonly string[], sink: K6Accumulator): Promise<void> {
   for (const file of files) {
     sink.addFile(file);
     await feedFile(file, sink);
   }
-  return sink.finish();
 }

@@ -1,5 +1,6 @@
 import type {
   K6MetricType,
+  SummaryCheck,
   SummaryEvidence,
   SummaryMetric,
   SummaryThreshold,
@@ -59,6 +60,36 @@ function summaryMetric(
   return { key, metric, tags, type, values };
 }
 
+/** A group's members: handleSummary lists them, the legacy export keys them by name. */
+function membersOf(value: unknown): Json[] {
+  if (Array.isArray(value)) return value.filter(isObject);
+  return isObject(value) ? Object.values(value).filter(isObject) : [];
+}
+
+/**
+ * Checks by name from a summary's `root_group` (and its nested groups),
+ * counts summed where a name repeats; null when the document has no groups.
+ */
+export function readSummaryChecks(doc: Json): SummaryCheck[] | null {
+  const results = isObject(doc.results) ? doc.results : {};
+  const root = isObject(doc.root_group) ? doc.root_group : results.root_group;
+  if (!isObject(root)) return null;
+  const byName = new Map<string, SummaryCheck>();
+  const visit = (group: Json, depth: number): void => {
+    for (const check of membersOf(group.checks)) {
+      if (typeof check.name !== "string") continue;
+      const entry = byName.get(check.name) ?? { name: check.name, passes: 0, fails: 0 };
+      entry.passes += typeof check.passes === "number" ? check.passes : 0;
+      entry.fails += typeof check.fails === "number" ? check.fails : 0;
+      byName.set(check.name, entry);
+    }
+    // k6 nests groups a few levels at most; the bound keeps a crafted file from recursing deep.
+    if (depth < 32) for (const child of membersOf(group.groups)) visit(child, depth + 1);
+  };
+  visit(root, 0);
+  return [...byName.values()];
+}
+
 function readExport(file: string, doc: Json): SummaryEvidence {
   // --summary-export (legacy): metrics[key] = flat stats; for rates `passes`
   // counts non-zero samples and `value` is the rate. Its threshold booleans
@@ -89,6 +120,7 @@ function readExport(file: string, doc: Json): SummaryEvidence {
     format: "summary-export",
     metrics,
     thresholds,
+    checks: readSummaryChecks(doc),
     durationSeconds,
     generatedAt: null,
     k6Version: null,
@@ -122,6 +154,7 @@ function readHandleSummary(file: string, doc: Json): SummaryEvidence {
     format: "handle-summary",
     metrics,
     thresholds,
+    checks: readSummaryChecks(doc),
     durationSeconds: durationMs === null ? null : durationMs / 1000,
     generatedAt: null,
     k6Version: null,
@@ -155,6 +188,7 @@ function readMachineReadable(file: string, doc: Json): SummaryEvidence {
     format: "machine-readable",
     metrics,
     thresholds: null,
+    checks: readSummaryChecks(doc),
     durationSeconds: typeof config.duration === "number" ? config.duration : null,
     generatedAt: typeof metadata.generated_at === "string" ? metadata.generated_at : null,
     k6Version:
