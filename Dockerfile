@@ -33,6 +33,8 @@ RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 # Stage 3: the runtime. Non-root (uid 10001, as the job template's
 # securityContext expects); the job template mounts emptyDirs on /reports,
 # /tmp and /app/scenarios/build so the root filesystem can stay read-only.
+# K6_BINARY names the k6 copied in below, so slogate never builds one into its
+# per-user cache (~/.cache/slogate) at run time.
 FROM node:${NODE_VERSION}-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production \
@@ -45,6 +47,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY scenarios ./scenarios
 COPY thresholds ./thresholds
+# What `slogate init` copies into a project (docker run -v "$PWD:/work" -w /work … init).
+COPY templates ./templates
 # The Argo Rollouts and k6-operator CRD schemas every generated manifest is
 # validated against (SCHEMAS_DIR = /app/schemas, beside dist/).
 COPY schemas ./schemas

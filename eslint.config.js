@@ -12,6 +12,10 @@ export default tseslint.config(
       "bench/out/",
       "bench/*.mjs",
       "eslint.config.js",
+      // Scaffolds for a user's project (`slogate init`): they import the
+      // published `slogate/k6`, so they are type-checked and run where they
+      // are meant to be, in an installed project (test/e2e/user-project.test.ts).
+      "templates/",
     ],
   },
   js.configs.recommended,

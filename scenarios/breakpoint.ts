@@ -9,12 +9,18 @@
  * BREAKPOINT_ERROR_RATE=0.01, TIME_SCALE=1, DURATION_RAMP_UP=20m,
  * DURATION_ABORT_DELAY=30s, PRE_VUS, MAX_VUS, SLOGATE_THRESHOLDS.
  */
-import { formatDuration, readPhaseSeconds, readTimeScale } from "./lib/durations.js";
-import { readBaseUrl, readNumber } from "./lib/env.js";
+import {
+  buildOpenOptions,
+  formatDuration,
+  rampPhase,
+  readBaseUrl,
+  readNumber,
+  readPhaseSeconds,
+  readTimeScale,
+  readVuBudget,
+  recordOfferedRate,
+} from "slogate/k6";
 import { MIX_ITERATION_SECONDS, type MixData, prepareMix, runMixIteration } from "./lib/mix.js";
-import { recordOfferedRate } from "./lib/offered-rate.js";
-import { buildOpenOptions } from "./lib/options.js";
-import { rampPhase, readVuBudget } from "./lib/phases.js";
 
 const baseUrl = readBaseUrl();
 const timeScale = readTimeScale();

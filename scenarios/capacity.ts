@@ -12,87 +12,22 @@
  * CAPACITY_GRACEFUL_STOP=2s (how long in-flight requests may finish after the
  * measured phase), SLOGATE_THRESHOLDS.
  */
-import type { Scenario } from "k6/options";
 import http from "k6/http";
-import { type Id, getProduct, pickOne, ROUTES } from "./lib/api.js";
 import {
-  formatDuration,
-  parseDurationSeconds,
-  readPhaseSeconds,
-  readTimeScale,
-} from "./lib/durations.js";
-import { readNumber, readRaw, ScenarioEnvError } from "./lib/env.js";
-import { readBaseUrl } from "./lib/env.js";
-import { readIdField, readJson, readListData } from "./lib/http.js";
-import { recordOfferedRate } from "./lib/offered-rate.js";
-import { buildClosedOptions } from "./lib/options.js";
+  buildCapacityOptions,
+  readBaseUrl,
+  readCapacityStep,
+  readJson,
+  recordOfferedRate,
+} from "slogate/k6";
+import { type Id, getProduct, pickOne, ROUTES } from "./lib/api.js";
+import { readIdField, readListData } from "./lib/http.js";
 
 const baseUrl = readBaseUrl();
-const timeScale = readTimeScale();
-const ratePerSecond = readNumber("RATE", 50, {
-  min: 1,
-  max: 100_000,
-  integer: true,
-  meaning: "the offered requests per second, a whole number, e.g. 200",
-});
-const warmUpSeconds = readPhaseSeconds("warmup", 5, timeScale);
-const steadySeconds = readPhaseSeconds("steady", 10, timeScale);
-// A service that answers in S ms under load needs RATE × S / 1000 VUs busy at
-// once; room for 4× that before k6 drops iterations (which then says the
-// service, or the generator, is saturated).
-const preAllocatedVUs = readNumber("PRE_VUS", Math.max(5, Math.ceil(ratePerSecond * 0.05)), {
-  min: 1,
-  max: 20_000,
-  integer: true,
-  meaning: "VUs to initialise before the warm-up",
-});
-const maxVUs = Math.max(
-  preAllocatedVUs,
-  readNumber("MAX_VUS", preAllocatedVUs * 4, {
-    min: 1,
-    max: 20_000,
-    integer: true,
-    meaning: "the most VUs a step may use",
-  }),
-);
-const gracefulStop = readGracefulStop();
+const step = readCapacityStep();
+const ratePerSecond = step.ratePerSecond;
 
-function readGracefulStop(): string {
-  const raw = readRaw("CAPACITY_GRACEFUL_STOP");
-  if (raw === undefined) return "2s";
-  const seconds = parseDurationSeconds(raw);
-  if (seconds === null || seconds < 0 || seconds > 600) {
-    throw new ScenarioEnvError(
-      `CAPACITY_GRACEFUL_STOP=${raw} is not a duration from 0s to 10m; use e.g. 2s`,
-    );
-  }
-  return formatDuration(seconds);
-}
-
-function describePhase(phase: string, startSeconds: number, seconds: number): Scenario {
-  return {
-    executor: "constant-arrival-rate",
-    rate: ratePerSecond,
-    timeUnit: "1s",
-    duration: formatDuration(seconds),
-    startTime: formatDuration(startSeconds),
-    preAllocatedVUs,
-    maxVUs,
-    gracefulStop,
-    tags: { phase },
-  };
-}
-
-export const options = {
-  ...buildClosedOptions("capacity", {
-    warm_up: describePhase("warm-up", 0, warmUpSeconds),
-    steady: describePhase("steady", warmUpSeconds, steadySeconds),
-  }),
-  // The generator must be as light as it can be: no response bodies kept, and
-  // only the tags evaluation reads (each point is written to the NDJSON).
-  discardResponseBodies: true,
-  systemTags: ["status", "method", "name", "scenario", "expected_response", "error_code"],
-};
+export const options = buildCapacityOptions(step);
 
 interface CapacityData {
   productIds: Id[];

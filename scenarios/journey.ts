@@ -12,6 +12,21 @@
 import { group, sleep } from "k6";
 import { Trend } from "k6/metrics";
 import {
+  buildOpenOptions,
+  checkAll,
+  checkResponse,
+  describeStandardPhases,
+  readBaseUrl,
+  readHeader,
+  readJson,
+  readNumber,
+  readPhaseSeconds,
+  readRate,
+  readTimeScale,
+  readVuBudget,
+  recordOfferedRate,
+} from "slogate/k6";
+import {
   createOrder,
   createUser,
   describeNewUser,
@@ -21,13 +36,7 @@ import {
   listProducts,
   pickOne,
 } from "./lib/api.js";
-import { checkAll, checkResponse } from "./lib/checks.js";
-import { readPhaseSeconds, readTimeScale } from "./lib/durations.js";
-import { readBaseUrl, readNumber } from "./lib/env.js";
-import { readHeader, readIdField, readJson, readListData, readStringField } from "./lib/http.js";
-import { recordOfferedRate } from "./lib/offered-rate.js";
-import { buildOpenOptions } from "./lib/options.js";
-import { describeStandardPhases, readRate, readVuBudget } from "./lib/phases.js";
+import { readIdField, readListData, readStringField } from "./lib/http.js";
 
 const baseUrl = readBaseUrl();
 const timeScale = readTimeScale();

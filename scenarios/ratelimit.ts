@@ -18,11 +18,16 @@
 import { sleep } from "k6";
 import http from "k6/http";
 import type { Response } from "k6/http";
+import {
+  buildClosedOptions,
+  call,
+  checkAll,
+  describeCall,
+  readBaseUrl,
+  readHeader,
+  readNumber,
+} from "slogate/k6";
 import { ROUTES } from "./lib/api.js";
-import { checkAll } from "./lib/checks.js";
-import { readBaseUrl, readNumber } from "./lib/env.js";
-import { call, describeCall, readHeader } from "./lib/http.js";
-import { buildClosedOptions } from "./lib/options.js";
 
 const baseUrl = readBaseUrl();
 const burst = readNumber("RATELIMIT_BURST", 100, {

@@ -5,12 +5,17 @@
  * Env: BASE_URL (required), RATE=50, TIME_SCALE=1, DURATION_RAMP_UP=5m,
  * DURATION_STEADY=2h, DURATION_RAMP_DOWN=5m, PRE_VUS, MAX_VUS, SLOGATE_THRESHOLDS.
  */
-import { readPhaseSeconds, readTimeScale } from "./lib/durations.js";
-import { readBaseUrl } from "./lib/env.js";
+import {
+  buildOpenOptions,
+  describeStandardPhases,
+  readBaseUrl,
+  readPhaseSeconds,
+  readRate,
+  readTimeScale,
+  readVuBudget,
+  recordOfferedRate,
+} from "slogate/k6";
 import { MIX_ITERATION_SECONDS, type MixData, prepareMix, runMixIteration } from "./lib/mix.js";
-import { recordOfferedRate } from "./lib/offered-rate.js";
-import { buildOpenOptions } from "./lib/options.js";
-import { describeStandardPhases, readRate, readVuBudget } from "./lib/phases.js";
 
 const baseUrl = readBaseUrl();
 const timeScale = readTimeScale();

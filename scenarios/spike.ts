@@ -8,12 +8,19 @@
  * DURATION_SPIKE=1m, DURATION_SPIKE_FALL=10s, DURATION_RECOVERY=2m,
  * DURATION_RAMP_DOWN=1m, PRE_VUS, MAX_VUS, SLOGATE_THRESHOLDS.
  */
-import { readPhaseSeconds, readTimeScale } from "./lib/durations.js";
-import { readBaseUrl, readNumber } from "./lib/env.js";
+import {
+  buildOpenOptions,
+  holdPhase,
+  rampPhase,
+  readBaseUrl,
+  readNumber,
+  readPhaseSeconds,
+  readRate,
+  readTimeScale,
+  readVuBudget,
+  recordOfferedRate,
+} from "slogate/k6";
 import { MIX_ITERATION_SECONDS, type MixData, prepareMix, runMixIteration } from "./lib/mix.js";
-import { recordOfferedRate } from "./lib/offered-rate.js";
-import { buildOpenOptions } from "./lib/options.js";
-import { holdPhase, rampPhase, readRate, readVuBudget } from "./lib/phases.js";
 
 const baseUrl = readBaseUrl();
 const timeScale = readTimeScale();

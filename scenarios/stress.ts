@@ -8,12 +8,20 @@
  * DURATION_RAMP_UP=2m, DURATION_STEADY=3m, DURATION_STEP_RAMP=30s,
  * DURATION_STEP=3m, DURATION_RAMP_DOWN=2m, PRE_VUS, MAX_VUS, SLOGATE_THRESHOLDS.
  */
-import { readPhaseSeconds, readTimeScale } from "./lib/durations.js";
-import { readBaseUrl, readNumberList } from "./lib/env.js";
+import {
+  buildOpenOptions,
+  holdPhase,
+  type PhaseSpec,
+  rampPhase,
+  readBaseUrl,
+  readNumberList,
+  readPhaseSeconds,
+  readRate,
+  readTimeScale,
+  readVuBudget,
+  recordOfferedRate,
+} from "slogate/k6";
 import { MIX_ITERATION_SECONDS, type MixData, prepareMix, runMixIteration } from "./lib/mix.js";
-import { recordOfferedRate } from "./lib/offered-rate.js";
-import { buildOpenOptions } from "./lib/options.js";
-import { holdPhase, type PhaseSpec, rampPhase, readRate, readVuBudget } from "./lib/phases.js";
 
 const baseUrl = readBaseUrl();
 const timeScale = readTimeScale();

@@ -46,6 +46,12 @@ export function describeCall(
   return { method, url: `${baseUrl}${path}`, body, params };
 }
 
+/**
+ * Sends one request: `baseUrl + path`, JSON headers, and `options.route` (the
+ * route template, e.g. "/api/v1/users/:id") as the `name` tag, so requests to
+ * /api/v1/users/17 and /api/v1/users/42 count as one route in the results.
+ * @example call(baseUrl, "GET", `/api/v1/users/${id}`, { route: "/api/v1/users/:id" })
+ */
 export function call(
   baseUrl: string,
   method: Method,
@@ -54,6 +60,15 @@ export function call(
 ): Response {
   const request = describeCall(baseUrl, method, path, options);
   return http.request(request.method, request.url, request.body, request.params);
+}
+
+/**
+ * `params` with the route template as the `name` tag, for k6's own http
+ * functions: `http.get(url, tagRoute("/orders/:id"))`. Requests with ids in
+ * their URL then group into one route in the results.
+ */
+export function tagRoute(route: string, params: Params = {}): Params {
+  return { ...params, tags: { ...params.tags, name: route } };
 }
 
 /** The parsed JSON body, or undefined when there is none or it is not JSON. */

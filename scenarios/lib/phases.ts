@@ -76,6 +76,7 @@ export function describeStandardPhases(
   ];
 }
 
+/** A phase whose arrival rate moves linearly from `fromPerSecond` to `toPerSecond`. */
 export function rampPhase(
   scenario: string,
   phase: string,
@@ -91,6 +92,7 @@ export function rampPhase(
   };
 }
 
+/** A phase at a constant arrival rate (e.g. the judged `steady` phase). */
 export function holdPhase(
   scenario: string,
   phase: string,

@@ -16,7 +16,7 @@ import {
 
 interface CapacityFlags extends PrometheusFlags {
   target: string;
-  profile: string;
+  profile?: string;
   require?: RequiredTier;
   scenario: string;
   startRate?: number;
@@ -48,15 +48,18 @@ export function registerCapacityCommand(program: Command, cli: CliContext): void
     .requiredOption("--target <url>", "base URL of the service under test")
     .option(
       "--profile <name|file>",
-      "SLO profile (its latency and error objectives decide each step)",
-      "products-api",
+      "SLO profile whose latency and error objectives decide each step: a YAML path or a profile name; default: ./slo.yaml if present, else products-api (the reference service the bundled capacity scenario drives)",
     )
     .addOption(
       new Option("--require <tier>", "tier each step must reach (default: the profile's)").choices(
         TIER_CHOICES,
       ),
     )
-    .option("--scenario <name>", "scenario with one request per iteration", "capacity")
+    .option(
+      "--scenario <name|file>",
+      "the bundled capacity scenario, or the path of your own .ts or .js step scenario (README: Writing a capacity scenario)",
+      "capacity",
+    )
     .option("--start-rate <n>", "first step, req/s", parsePositive)
     .option("--max-rate <n>", "ceiling: never offer more, req/s", parsePositive)
     .option("--precision <ratio>", "stop when the bracket is this tight (0.05 = 5%)", parsePositive)

@@ -8,6 +8,7 @@ import {
   defined,
   parseCount,
   parsePositive,
+  PROFILE_HELP,
   TIER_CHOICES,
 } from "./options.js";
 
@@ -70,7 +71,7 @@ interface K8sTestRunFlags {
   name?: string;
   namespace?: string;
   parallelism?: number;
-  profile: string;
+  profile?: string;
   require?: RequiredTier;
   rate?: number;
   timeScale?: number;
@@ -219,12 +220,15 @@ export function registerK8sCommands(program: Command): void {
     .description(
       "generate a k6-operator TestRun (and its script ConfigMap) for a scenario, validated against the CRD",
     )
-    .argument("<scenario>", "scenario name")
+    .argument(
+      "<scenario>",
+      "a bundled scenario's name or the path of your own .ts or .js file (inlined into the ConfigMap)",
+    )
     .requiredOption("--target <url>", "base URL of the service, as the runners see it")
     .option("--name <name>", "TestRun name")
     .option("--namespace <ns>", "namespace")
     .option("--parallelism <n>", "runner pods", parsePositive)
-    .option("--profile <name|file>", "SLO profile for the thresholds", "users-api")
+    .option("--profile <name|file>", `SLO profile for the runners' thresholds: ${PROFILE_HELP}`)
     .addOption(new Option("--require <tier>", "tier k6's thresholds mirror").choices(TIER_CHOICES))
     .option("--rate <n>", "steady iterations per second (all runners together)", parsePositive)
     .option("--time-scale <factor>", "scale of the scenario's durations", parsePositive)

@@ -11,6 +11,7 @@ import {
   registerRulesCommand,
 } from "./generator-commands.js";
 import {
+  registerInitCommand,
   registerScenariosCommand,
   registerServeCommand,
   registerSetupCommand,
@@ -85,6 +86,7 @@ const program = new Command()
 
 // In the order `slogate --help` lists them.
 registerSetupCommand(program);
+registerInitCommand(program);
 registerScenariosCommand(program);
 registerTargetsCommands(program, cli);
 registerVerdictCommands(program, cli);

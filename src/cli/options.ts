@@ -71,9 +71,14 @@ export function addPrometheusOptions(command: Command): Command {
     );
 }
 
+/** What --profile takes and what it defaults to, as loadProfile looks profiles up. */
+export const PROFILE_HELP =
+  "a YAML path, or a name in ./thresholds/profiles/ or slogate's own (generic, users-api, …); default: ./slo.yaml if present, else generic (every request, the seed's tiers)";
+
 /** The flags addVerdictOptions adds, as commander parses them. */
 export interface VerdictFlags {
-  profile: string;
+  /** Absent: ./slo.yaml, else the generic profile (loadProfile's lookup). */
+  profile?: string;
   require?: RequiredTier;
   window?: string;
   format: StdoutFormat;
@@ -82,11 +87,7 @@ export interface VerdictFlags {
 /** `--profile`, `--require`, `--window` and `--format` (VerdictFlags), shared by run and check. */
 export function addVerdictOptions(command: Command): Command {
   return command
-    .option(
-      "--profile <name|file>",
-      "SLO profile: a name in thresholds/profiles or a YAML path",
-      "users-api",
-    )
+    .option("--profile <name|file>", `SLO profile: ${PROFILE_HELP}`)
     .addOption(
       new Option("--require <tier>", "tier required to pass (default: the profile's)").choices(
         TIER_CHOICES,

@@ -41,7 +41,7 @@ export function registerSetupCommand(program: Command): void {
   program
     .command("setup")
     .description(
-      "provision k6 (built from its pinned Go module) and, for tests/bench, the Debian packages they use",
+      "provision k6 (built from its pinned Go module into the per-user cache) and, for tests/bench, the Debian packages they use",
     )
     .addOption(
       new Option("--for <purpose>", "what to provision for")
@@ -49,12 +49,30 @@ export function registerSetupCommand(program: Command): void {
         .default("run"),
     )
     .action(async (flags: { for: "run" | "tests" | "bench" }) => {
-      const { setup } = await import("../commands/setup.js");
+      const { setup, describeK6Location } = await import("../commands/setup.js");
       const result = await setup({ purpose: flags.for });
       if (result.installedPackages.length > 0) {
         process.stdout.write(`installed: ${result.installedPackages.join(" ")}\n`);
       }
-      process.stdout.write(`k6 ${result.k6.version} (${result.k6.source}): ${result.k6.path}\n`);
+      process.stdout.write(`${describeK6Location(result).join("\n")}\n`);
+    });
+}
+
+export function registerInitCommand(program: Command): void {
+  program
+    .command("init")
+    .description(
+      "scaffold slogate in your project: slo.yaml, scenarios and CI files; never overwrites a file",
+    )
+    .option("--dir <dir>", "project folder to write into", ".")
+    .action(async (flags: { dir: string }) => {
+      const { init } = await import("../commands/init.js");
+      const result = init({ dir: flags.dir });
+      for (const file of result.written) process.stdout.write(`wrote ${file}\n`);
+      for (const file of result.kept) {
+        process.stdout.write(`kept  ${file} (exists; left as it is)\n`);
+      }
+      process.stdout.write(`\nnext:\n${result.nextSteps.map((step) => `  ${step}\n`).join("")}`);
     });
 }
 

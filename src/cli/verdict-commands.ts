@@ -54,7 +54,10 @@ export function registerVerdictCommands(program: Command, cli: CliContext): void
         .description(
           "run a scenario with k6 against a target, judge it and write reports/<run-id>/",
         )
-        .argument("<scenario>", "scenario name (see `slogate scenarios`)")
+        .argument(
+          "<scenario>",
+          "a bundled scenario's name (see `slogate scenarios`) or the path of your own .ts or .js file (type-checked, bundled with its npm dependencies)",
+        )
         .requiredOption("--target <url>", "base URL of the service under test")
         .option("--rate <n>", "steady iterations per second", parsePositive)
         .option(

@@ -19,8 +19,8 @@ export type CheckWindow =
 export interface CheckOptions {
   /** k6 `--out json` NDJSON files (plain or .gz; several merge), or one k6 summary JSON. */
   k6Paths: string[];
-  /** Profile name (thresholds/profiles/<name>.yaml) or path. */
-  profile: string;
+  /** Profile name or path; absent: ./slo.yaml, else the generic profile (see loadProfile). */
+  profile?: string;
   /** Overrides the profile's requiredTier. */
   require?: RequiredTier;
   /** Overrides the profile's window. */

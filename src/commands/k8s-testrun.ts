@@ -13,7 +13,7 @@ import {
   type RunnerResources,
 } from "../integrations/k6-operator.js";
 import { renderManifests } from "../integrations/manifest-yaml.js";
-import { bundleScenario } from "../k6/bundle.js";
+import { bundleScenario, deriveScenarioName } from "../k6/bundle.js";
 import { parseTargetUrl } from "../k6/preflight.js";
 import { readPinnedK6Version } from "../k6/provision.js";
 import { buildK6RemoteWriteArgs, buildK6RemoteWriteEnv } from "../k6/remote-write.js";
@@ -21,6 +21,7 @@ import { loadProfile } from "../sources/load-profile.js";
 import { createRunId } from "./run-id.js";
 
 export interface K8sTestRunOptions {
+  /** A bundled scenario's name (`load`) or the path of the user's own `.ts` or `.js` file. */
   scenario: string;
   /** The service's URL as the runner pods reach it (BASE_URL). */
   target: string;
@@ -29,7 +30,7 @@ export interface K8sTestRunOptions {
   namespace?: string;
   /** Runner pods; 3 by default. */
   parallelism?: number;
-  /** Profile whose thresholds the runners get (SLOGATE_THRESHOLDS); `users-api` by default. */
+  /** Profile whose thresholds the runners get (SLOGATE_THRESHOLDS); absent: ./slo.yaml, else the generic profile. */
   profile?: string;
   require?: RequiredTier;
   thresholdsDir?: string;
@@ -101,14 +102,16 @@ export async function k8sTestRun(options: K8sTestRunOptions): Promise<K8sTestRun
   const now = options.now ?? (() => new Date());
   parseTargetUrl(options.target);
   const { profile } = loadProfile(
-    options.profile ?? "users-api",
+    options.profile,
     options.thresholdsDir ? { thresholdsDir: options.thresholdsDir } : {},
   );
   const requiredTier = options.require ?? profile.requiredTier;
-  const testId = options.testId ?? createRunId(options.scenario, now());
+  // A scenario file is named by its base name: `./load/checkout.ts` → checkout.
+  const scenarioName = deriveScenarioName(options.scenario);
+  const testId = options.testId ?? createRunId(scenarioName, now());
   const name =
     options.name ??
-    `slogate-${options.scenario.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${randomBytes(2).toString("hex")}`;
+    `slogate-${scenarioName.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${randomBytes(2).toString("hex")}`;
   const validator = loadTestRunValidator(options.schemasDir);
 
   // A private build directory: the shared scenarios/build may be rewritten by a parallel run.
@@ -138,7 +141,7 @@ export async function k8sTestRun(options: K8sTestRunOptions): Promise<K8sTestRun
   const { configMap, testRun } = buildK6TestRun({
     name,
     ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
-    scriptFile: `${options.scenario}.js`,
+    scriptFile: `${scenarioName.replace(/[^-._a-zA-Z0-9]/g, "-")}.js`,
     script,
     parallelism: options.parallelism ?? 3,
     env,
@@ -159,7 +162,7 @@ export async function k8sTestRun(options: K8sTestRunOptions): Promise<K8sTestRun
   const yaml = renderManifests([
     {
       manifest: configMap,
-      comment: `The bundled ${options.scenario} scenario (slogate), mounted at /test.`,
+      comment: `The bundled ${scenarioName} scenario (slogate), mounted at /test.`,
     },
     {
       manifest: testRun,

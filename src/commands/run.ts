@@ -21,9 +21,10 @@ import { resolvePrometheusAuth } from "../sources/prometheus/auth.js";
 import { createRunId } from "./run-id.js";
 
 export interface RunOptions {
+  /** A bundled scenario's name (`load`) or the path of the user's own `.ts` or `.js` file. */
   scenario: string;
   target: string;
-  /** Profile name or path; `users-api` by default. */
+  /** Profile name or path; absent: ./slo.yaml, else the generic profile (see loadProfile). */
   profile?: string;
   require?: RequiredTier;
   window?: CheckOptions["window"];
@@ -76,8 +77,10 @@ function scenarioEnv(options: RunOptions, thresholds: unknown): Record<string, s
  */
 export async function run(options: RunOptions): Promise<RunResult> {
   const now = options.now ?? (() => new Date());
-  const profileName = options.profile ?? "users-api";
-  const { profile } = loadProfile(profileName);
+  const loaded = loadProfile(options.profile);
+  const { profile } = loaded;
+  // The file found is what check() judges against below, whatever the lookup chose.
+  const profileName = options.profile ?? loaded.file;
   // Fail on bad Prometheus settings (selector, credentials) before any load is sent.
   const collector = options.prometheus
     ? createPrometheusCollector(profile, options.prometheus)
@@ -87,7 +90,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   await checkTargetReachable(options.target);
   const k6 = await ensureK6();
 
-  const runId = createRunId(options.scenario, now());
+  // A scenario file is named by its base name: `./load/checkout.ts` → checkout.
+  const runId = createRunId(bundle.name, now());
   const dir = path.resolve(options.reportsDir ?? "reports", runId);
   mkdirSync(dir, { recursive: true });
   const thresholds = buildK6Thresholds(profile, { requiredTier });

@@ -1,5 +1,6 @@
 import { InternalError } from "../errors.js";
 import type { MetricSeries, RequestGroup, StreamEvidence } from "./evidence.js";
+import { formatCount } from "./format-value.js";
 import { mergeHistograms, readPercentileMs, type Histogram } from "./histogram.js";
 import type { Measurement } from "./measurement.js";
 import { formatStat, type ObjectiveSpec, type RequestScope, type Stat } from "./profile.js";
@@ -187,6 +188,39 @@ function measureSeries(
   }
 }
 
+/** How many request names the "no requests for …" reason lists. */
+const LISTED_NAMES = 5;
+
+/**
+ * When a profile's request names match nothing in the window, what the
+ * evidence calls its requests there (the busiest first, with counts) and how
+ * to select them; null when some request matches a name, or the window holds
+ * no requests at all (then the names are not what is wrong).
+ */
+export function describeUnmatchedNames(
+  evidence: StreamEvidence,
+  window: StreamWindow,
+  names: readonly string[],
+): string | null {
+  const counts = new Map<string, number>();
+  for (const group of evidence.groups) {
+    if (!window.phases.has(group.phase) || group.requests === 0) continue;
+    if (names.includes(group.name)) return null;
+    counts.set(group.name, (counts.get(group.name) ?? 0) + group.requests);
+  }
+  if (counts.size === 0) return null;
+  const ranked = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+  const listed = ranked
+    .slice(0, LISTED_NAMES)
+    .map(([name, requests]) => `${name} (${formatCount(requests)})`);
+  const more = ranked.length > LISTED_NAMES ? ` and ${ranked.length - LISTED_NAMES} more` : "";
+  return (
+    `the requests there are named ${listed.join(", ")}${more}; ` +
+    "set requests.names in the profile to the names to judge (or leave it out to judge every request), " +
+    "or tag the scenario's requests with `name`"
+  );
+}
+
 /** Measures one k6 objective over the window of NDJSON evidence. */
 export function measureStreamObjective(
   spec: ObjectiveSpec,
@@ -198,7 +232,12 @@ export function measureStreamObjective(
   const { metric, stat, scope } = spec.measure;
   if (metric === "http_req_duration" || metric === "http_req_failed" || metric === "http_reqs") {
     const groups = evidence.groups.filter((group) => groupMatches(group, window, scope));
-    return measureHttp(spec, metric, stat, groups, window);
+    const measurement = measureHttp(spec, metric, stat, groups, window);
+    if (measurement.kind === "missing" && measurement.samples === 0 && scope?.names) {
+      const hint = describeUnmatchedNames(evidence, window, scope.names);
+      if (hint) return { ...measurement, reason: `${measurement.reason}; ${hint}` };
+    }
+    return measurement;
   }
   return measureSeries(metric, stat, evidence.metrics, window);
 }

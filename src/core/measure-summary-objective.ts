@@ -50,6 +50,27 @@ function missing(reason: string, value?: number): Measurement {
   };
 }
 
+/**
+ * Why a summary has no sub-metric for a route name, and what to do: the
+ * names it does hold for the metric, or that k6 kept none (it keeps a
+ * per-name sub-metric only for a threshold that names it).
+ */
+function describeMissingName(summary: SummaryEvidence, metric: string): string {
+  const held = [
+    ...new Set(
+      summary.metrics.flatMap((entry) =>
+        entry.metric === metric && entry.tags.name !== undefined ? [entry.tags.name] : [],
+      ),
+    ),
+  ].sort();
+  const selectHow =
+    "set requests.names in the profile to the names to judge (or leave it out to judge every request)";
+  if (held.length === 0) {
+    return `; the summary holds no per-name ${metric} figures (k6 keeps one only for a threshold naming it): ${selectHow}, or pass NDJSON (--out json)`;
+  }
+  return `; the summary holds ${metric} for the names ${held.slice(0, 5).join(", ")}${held.length > 5 ? ` and ${held.length - 5} more` : ""}: ${selectHow}`;
+}
+
 /** One sub-metric's value and sample count, or why the summary cannot give them. */
 function readSelector(
   summary: SummaryEvidence,
@@ -61,7 +82,10 @@ function readSelector(
   const { metric, stat, responses } = spec.measure;
   const selector = formatSelector(metric, tags);
   const entry = findSummaryMetric(summary, metric, tags);
-  if (!entry) return missing(`the summary has no ${selector}`);
+  if (!entry) {
+    const hint = tags.name === undefined ? "" : describeMissingName(summary, metric);
+    return missing(`the summary has no ${selector}${hint}`);
+  }
   if (stat.kind === "perSecond" || stat.kind === "count") {
     const count = entry.values.count;
     if (count === undefined) return missing(`the summary has no count for ${selector}`);

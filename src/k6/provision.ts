@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { homedir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DependencyError } from "../errors.js";
@@ -19,10 +20,37 @@ export interface K6Binary {
   source: "K6_BINARY" | "PATH" | "cache" | "built";
 }
 
+/** Where slogate keeps what it builds, and which setting chose it. */
+export interface CacheDir {
+  dir: string;
+  from: "SLOGATE_CACHE_DIR" | "XDG_CACHE_HOME" | "home";
+}
+
+/**
+ * The per-user cache: `$SLOGATE_CACHE_DIR`, else `$XDG_CACHE_HOME/slogate`,
+ * else `~/.cache/slogate`. Per user, not per project, so every project on the
+ * machine shares one k6 build, and never under node_modules, which `npm ci`
+ * wipes. A relative XDG_CACHE_HOME is ignored, as the XDG spec says.
+ */
+export function resolveCacheDir(env: NodeJS.ProcessEnv = process.env): CacheDir {
+  if (env.SLOGATE_CACHE_DIR) {
+    return { dir: path.resolve(env.SLOGATE_CACHE_DIR), from: "SLOGATE_CACHE_DIR" };
+  }
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && path.isAbsolute(xdg))
+    return { dir: path.join(xdg, "slogate"), from: "XDG_CACHE_HOME" };
+  return { dir: path.join(env.HOME || homedir(), ".cache", "slogate"), from: "home" };
+}
+
+/** Where the pinned k6 is (or will be) built: `<cache dir>/k6-<version>`. */
+export function k6CachePath(cacheDir: string, version: string): string {
+  return path.join(cacheDir, `k6-${version}`);
+}
+
 export interface EnsureK6Options {
   env?: NodeJS.ProcessEnv;
-  /** Where the build goes; `.tools/k6` under the project by default. */
-  toolsDir?: string;
+  /** Where the build goes; resolveCacheDir(env) by default. */
+  cacheDir?: string;
   /** Receives the build's progress lines (go's output); stderr by default. */
   log?: (line: string) => void;
 }
@@ -54,7 +82,7 @@ export function probeK6Version(binary: string): string | null {
 /**
  * Finds the k6 to run, building the pinned version from its Go module when
  * there is none. Order: `K6_BINARY`, a `k6` on PATH of the pinned major, the
- * project's cached build, a fresh build with Go. Never silently skips: a
+ * build in the per-user cache (resolveCacheDir), a fresh build with Go. Never silently skips: a
  * missing Go is a DependencyError saying what to install.
  */
 export async function ensureK6(options: EnsureK6Options = {}): Promise<K6Binary> {
@@ -62,8 +90,7 @@ export async function ensureK6(options: EnsureK6Options = {}): Promise<K6Binary>
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const pinned = readPinnedK6Version();
 
-  const toolsDir = options.toolsDir ?? path.join(PROJECT_ROOT, ".tools", "k6");
-  const cached = path.join(toolsDir, `k6-${pinned}`);
+  const cached = k6CachePath(options.cacheDir ?? resolveCacheDir(env).dir, pinned);
   const found = findBinary({
     name: "k6",
     env,
@@ -95,7 +122,7 @@ export async function ensureK6(options: EnsureK6Options = {}): Promise<K6Binary>
   if (version !== pinned) {
     throw new DependencyError(
       "K6_BUILD_MISMATCH",
-      `built ${cached} reports ${version ?? "no version"}, expected ${pinned}; delete .tools/k6 and retry`,
+      `built ${cached} reports ${version ?? "no version"}, expected ${pinned}; delete ${cached} and retry`,
     );
   }
   return { path: cached, version, source: "built" };

@@ -117,6 +117,8 @@ describe("slogate run as a CI gate, real k6 against the reference service", () =
       [
         "run",
         "load",
+        "--profile",
+        "users-api",
         "--target",
         targets.url,
         "--rate",
@@ -146,6 +148,8 @@ describe("slogate run as a CI gate, real k6 against the reference service", () =
       [
         "run",
         "load",
+        "--profile",
+        "users-api",
         "--target",
         targets.url,
         "--rate",

@@ -89,6 +89,8 @@ describe("the reference service on PostgreSQL, judged with Prometheus evidence",
       [
         "run",
         "load",
+        "--profile",
+        "users-api",
         "--target",
         target,
         "--prometheus",

@@ -32,6 +32,8 @@ async function runWithPrometheus(
     [
       "run",
       "load",
+      "--profile",
+      "users-api",
       "--target",
       targets.url,
       "--prometheus",

@@ -34,6 +34,8 @@ describe("slogate run interrupted by a signal", () => {
         [
           "run",
           "load",
+          "--profile",
+          "users-api",
           "--target",
           targets.url,
           "--rate",

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildK6Thresholds } from "../../src/core/k6-thresholds.js";
 import { ConfigError } from "../../src/errors.js";
-import { loadProfile } from "../../src/sources/load-profile.js";
+import { loadProfile, THRESHOLDS_DIR } from "../../src/sources/load-profile.js";
 
 const TIERS = `version: 1
 rows:
@@ -86,7 +86,7 @@ describe("loadProfile validation", () => {
       text: BASE + "colour: blue\n",
       message: ': (top level): unknown field "colour"',
       allowed:
-        "allowed: version, name, description, requiredTier, tiers, requests, evaluation, k6, prometheus, objectives",
+        "allowed: version, name, description, requiredTier, tiers, requests, evaluation, k6, prometheus, redaction, objectives",
     },
     {
       name: "an unknown HTTP method",
@@ -280,4 +280,167 @@ describe("the reference profiles", () => {
       expect(Object.keys(thresholds).length).toBeGreaterThan(0);
     },
   );
+});
+
+const SLOGATE_ROOT = path.dirname(THRESHOLDS_DIR);
+const GENERIC_FILE = path.join(THRESHOLDS_DIR, "profiles", "generic.yaml");
+const INIT_TEMPLATE = path.join(SLOGATE_ROOT, "templates", "init", "slo.yaml");
+
+/** A user's project folder: maybe a slo.yaml, maybe profiles of its own under thresholds/profiles. */
+function makeProject(files: Record<string, string | undefined>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "slogate-project-"));
+  made.push(dir);
+  for (const [file, text] of Object.entries(files)) {
+    if (text === undefined) continue;
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+describe("which profile is used", () => {
+  const mine = BASE.replace("name: sample", "name: mine");
+  const theirs = BASE.replace("name: sample", "name: shadow");
+
+  it.each([
+    {
+      name: "no --profile and no slo.yaml: the generic profile",
+      files: {},
+      profile: undefined,
+      expected: { name: "generic", file: GENERIC_FILE, chosenBy: "fallback" },
+    },
+    {
+      name: "no --profile: the project's ./slo.yaml",
+      files: { "slo.yaml": mine },
+      profile: undefined,
+      expected: { name: "mine", file: "slo.yaml", chosenBy: "project" },
+    },
+    {
+      name: "--profile wins over ./slo.yaml",
+      files: { "slo.yaml": mine },
+      profile: "users-api",
+      expected: {
+        name: "users-api",
+        file: path.join(THRESHOLDS_DIR, "profiles", "users-api.yaml"),
+        chosenBy: "named",
+      },
+    },
+    {
+      name: "a name in the project's thresholds/profiles/ wins over slogate's",
+      files: { "thresholds/profiles/users-api.yaml": theirs },
+      profile: "users-api",
+      expected: { name: "shadow", file: "thresholds/profiles/users-api.yaml", chosenBy: "named" },
+    },
+    {
+      name: "a name only the project has",
+      files: { "thresholds/profiles/checkout.yaml": mine },
+      profile: "checkout",
+      expected: { name: "mine", file: "thresholds/profiles/checkout.yaml", chosenBy: "named" },
+    },
+    {
+      name: "a path, relative to the project",
+      files: { "ci/slo-strict.yaml": mine },
+      profile: "ci/slo-strict.yaml",
+      expected: { name: "mine", file: "ci/slo-strict.yaml", chosenBy: "named" },
+    },
+  ])("$name", ({ files, profile, expected }) => {
+    const cwd = makeProject(files);
+    const loaded = loadProfile(profile, { cwd });
+    expect({ name: loaded.profile.name, file: loaded.file, chosenBy: loaded.chosenBy }).toEqual({
+      ...expected,
+      file: path.resolve(cwd, expected.file),
+    });
+    // Without a tiers: field, every profile is judged on slogate's tiers (the seed's table).
+    expect(loaded.tiers.file).toBe(path.join(THRESHOLDS_DIR, "tiers.yaml"));
+  });
+
+  it("a fallback (capacity's products-api) applies only when there is no ./slo.yaml", () => {
+    const bare = loadProfile(undefined, { cwd: makeProject({}), fallback: "products-api" });
+    expect(bare.profile.name).toBe("products-api");
+    expect(bare.chosenBy).toBe("fallback");
+    const withOwn = loadProfile(undefined, {
+      cwd: makeProject({ "slo.yaml": mine }),
+      fallback: "products-api",
+    });
+    expect(withOwn.profile.name).toBe("mine");
+  });
+
+  it("an unknown name lists both folders it looked in and every profile they hold", () => {
+    const cwd = makeProject({ "thresholds/profiles/checkout.yaml": mine });
+    let message = "";
+    try {
+      loadProfile("nope", { cwd });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).code).toBe("PROFILE_NOT_FOUND");
+      message = (error as ConfigError).message;
+    }
+    expect(message).toContain(path.join(cwd, "thresholds", "profiles", "nope.yaml"));
+    expect(message).toContain(path.join(THRESHOLDS_DIR, "profiles", "nope.yaml"));
+    expect(message).toMatch(/known profiles: .*checkout.*generic.*users-api/);
+    expect(message).not.toContain("\n");
+  });
+
+  it("an invalid ./slo.yaml is one line naming the file and field, not a silent fall-back", () => {
+    const cwd = makeProject({ "slo.yaml": mine.replace("version: 1", "version: 2") });
+    expect(() => loadProfile(undefined, { cwd })).toThrow(
+      new RegExp(
+        `^${path.join(cwd, "slo.yaml").replaceAll(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: version`,
+      ),
+    );
+  });
+});
+
+describe("the generic profile", () => {
+  it("judges every request on the seed's p95 and error-rate tiers; throughput is informational", () => {
+    const { profile } = loadProfile("generic");
+    const byId = Object.fromEntries(profile.objectives.map((o) => [o.id, o]));
+    // The seed's Performance Targets: p95 <500/<200/<100 ms, errors <1%/<0.1%/<0.01%.
+    expect(byId.latency_p95?.bounds).toMatchObject({ target: 500, good: 200, excellent: 100 });
+    expect(byId.error_rate?.bounds).toMatchObject({
+      target: 0.01,
+      good: 0.001,
+      excellent: 0.0001,
+    });
+    expect(byId.latency_p95?.mandatory).toBe(true);
+    expect(byId.error_rate?.mandatory).toBe(true);
+    expect(byId.throughput?.mandatory).toBe(false);
+    // Every request: no route or method scope.
+    for (const objective of profile.objectives) {
+      expect(objective.measure).toMatchObject({
+        kind: "k6",
+        scope: { names: null, methods: null },
+      });
+    }
+    expect(profile.requiredTier).toBe("target");
+  });
+
+  it("is what `slogate init` writes to slo.yaml, but for its name and description", () => {
+    const generic = loadProfile("generic").profile;
+    const template = loadProfile(INIT_TEMPLATE).profile;
+    const judged = (profile: typeof generic) => ({
+      requiredTier: profile.requiredTier,
+      evaluation: profile.evaluation,
+      k6: profile.k6,
+      objectives: profile.objectives,
+      prometheus: profile.prometheus,
+      redaction: profile.redaction,
+    });
+    expect(judged(template)).toEqual(judged(generic));
+    expect(template.name).not.toBe("generic");
+  });
+
+  it("explains every field of the template with a comment", () => {
+    const lines = readFileSync(INIT_TEMPLATE, "utf8").split("\n");
+    const fields = lines.flatMap((line, index) =>
+      /^\s*(?:- )?[a-zA-Z]\w*:/.test(line) ? [index] : [],
+    );
+    expect(fields.length).toBeGreaterThan(10);
+    for (const index of fields) {
+      // A comment on the field's own line or on the line above it.
+      const line = lines[index] ?? "";
+      const above = lines[index - 1] ?? "";
+      expect(line.includes("#") || above.trim().startsWith("#"), line).toBe(true);
+    }
+  });
 });

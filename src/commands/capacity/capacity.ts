@@ -15,6 +15,7 @@ import type { CapacityStepCriteria } from "../../core/capacity/step.js";
 import { buildCapacityResult } from "../../core/capacity/summary.js";
 import { runCapacityStep, type CapacityStepReport } from "./run-step.js";
 import { settleRepeat, toCapacityStep, type StepContext } from "./step-record.js";
+import { ConfigError } from "../../errors.js";
 import { redactUrl } from "../../redact.js";
 import type { RequiredTier } from "../../core/types.js";
 import { bundleScenario } from "../../k6/bundle.js";
@@ -30,11 +31,18 @@ import { createRunId } from "../run-id.js";
 
 export interface CapacityOptions {
   target: string;
-  /** Profile name or path; `products-api` by default (the capacity scenario reads products). */
+  /**
+   * Profile name or path; absent: ./slo.yaml, else `products-api` (the bundled
+   * capacity scenario reads products).
+   */
   profile?: string;
   /** The latency and error tier that must hold; the profile's requiredTier by default. */
   require?: RequiredTier;
-  /** A scenario following the capacity env contract (scenarios/capacity.ts); `capacity` by default. */
+  /**
+   * The bundled `capacity` scenario (the default) or the path of the user's own
+   * `.ts` or `.js` file following the capacity env contract (scenarios/lib/capacity-step.ts);
+   * a step that shows it ignores RATE stops the search with CAPACITY_SCENARIO_IGNORES_RATE.
+   */
   scenario?: string;
   /** First rate, req/s; 50 by default, raised to what the objectives need to be judged. */
   startRatePerSecond?: number;
@@ -95,11 +103,10 @@ export interface CapacityRunResult {
  */
 export async function capacity(options: CapacityOptions): Promise<CapacityRunResult> {
   const now = options.now ?? (() => new Date());
-  const profileName = options.profile ?? "products-api";
-  const { profile, tiers } = loadProfile(
-    profileName,
-    options.thresholdsDir ? { thresholdsDir: options.thresholdsDir } : {},
-  );
+  const { profile, tiers } = loadProfile(options.profile, {
+    fallback: "products-api",
+    ...(options.thresholdsDir ? { thresholdsDir: options.thresholdsDir } : {}),
+  });
   const plan = resolveCapacityPlan(options, profile, tiers);
   const { requiredTier, scenario, warmUpSeconds, steadySeconds } = plan;
   const { latencyBoundMs, gracefulStopSeconds } = plan;
@@ -154,6 +161,16 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
       ...(collectServer ? { collectServer } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    if (report.kind === "judged" && report.rateContract.kind === "ignored") {
+      throw new ConfigError(
+        "CAPACITY_SCENARIO_IGNORES_RATE",
+        describeRateContractBreach(
+          scenario,
+          report.rateContract.problem,
+          path.join(dir, setup.dir),
+        ),
+      );
+    }
     const wallSeconds = (Date.now() - stepStart) / 1000;
     overheadSeconds = measureStepOverhead(plan, wallSeconds);
     const context: StepContext = {
@@ -203,4 +220,9 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
   );
   const { files } = await writeCapacityReports(dir, result);
   return { runId, dir, result, files };
+}
+
+/** One line: which scenario, what its step showed, what a capacity scenario must do. */
+function describeRateContractBreach(scenario: string, problem: string, stepDir: string): string {
+  return `capacity scenario '${scenario}' ignores RATE: it ${problem} (k6 files in ${stepDir}); a capacity scenario must run RATE iterations per second, one request each, in a phase tagged steady, and call recordOfferedRate(RATE) in setup(): build its options with buildCapacityOptions() from slogate/k6 (README: Writing a capacity scenario)`;
 }

@@ -1,11 +1,13 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import {
+  CAPACITY_STEADY_PHASE,
   measureCapacityStep,
   selectSteadyWindow,
   type CapacityStepPlan,
 } from "../../core/capacity/measure.js";
 import type { CapacityStepServer } from "../../core/capacity/result.js";
+import { checkRateContract, type RateContractCheck } from "../../core/capacity/rate-contract.js";
 import { applyServerBreaches, judgeServerEvidence } from "../../core/capacity/server.js";
 import {
   judgeCapacityStep,
@@ -63,6 +65,8 @@ export type CapacityStepReport =
       k6: RunK6Result;
       /** Prometheus's view of the steady window; null without a collector. */
       server: CapacityStepServer | null;
+      /** Whether the scenario ran the RATE it was given (the capacity env contract). */
+      rateContract: RateContractCheck;
     }
   /** k6 was interrupted, or ended without evidence (script error…): nothing to judge. */
   | { kind: "unjudged"; k6: RunK6Result; why: string };
@@ -143,9 +147,31 @@ export async function runCapacityStep(run: CapacityStepRun): Promise<CapacitySte
     cpu,
   );
   const judgement = judgeCapacityStep(figures, objectives, run.criteria);
+  const rateContract = checkRateContract({
+    configuredRatePerSecond: run.ratePerSecond,
+    recordedRatePerSecond: evidence.offeredRatePerSecond,
+    // Arrivals k6 dropped before it could tag them are the steady phase's too (measureCapacityStep).
+    steadyPhaseSeen:
+      evidence.phases.has(CAPACITY_STEADY_PHASE) || evidence.unattributedDroppedIterations > 0,
+    steadySeconds: run.steadySeconds,
+    completedIterations: figures.completedIterations,
+    droppedIterations: figures.droppedIterations,
+    maxVUs: run.maxVUs,
+    generatorLimited: judgement.outcome === "generator-limited",
+    serviceFailed: objectives.some((item) => item.mandatory && item.verdict === "fail"),
+    hostBusyRatio: figures.hostBusyRatio,
+  });
   const window = selectSteadyWindow(evidence);
   if (!run.collectServer || window.fromMs === null || window.toMs === null) {
-    return { kind: "judged", figures, objectives, judgement, k6: result, server: null };
+    return {
+      kind: "judged",
+      figures,
+      objectives,
+      judgement,
+      k6: result,
+      server: null,
+      rateContract,
+    };
   }
   // The collector waits until Prometheus has scraped past the window's end, then queries it.
   const collected = await run.collectServer({
@@ -169,6 +195,7 @@ export async function runCapacityStep(run: CapacityStepRun): Promise<CapacitySte
     objectives,
     judgement: applyServerBreaches(judgement, server.breaches),
     k6: result,
+    rateContract,
     server: {
       requests: collected.server.requests,
       requestsPerSecond: collected.server.requestsPerSecond,
