@@ -83,7 +83,10 @@ export function judgeFunctionalRun(options: FunctionalRunOptions): FunctionalRun
   });
 
   const objectives = [checks, ...judged];
-  if (!options.objectives.some(isFailedRequestsObjective)) {
+  // "No request failed" must hold for every request and decide the run: a
+  // profile's own failure objective covers that only when it is mandatory and
+  // not narrowed to some routes or methods.
+  if (!options.objectives.some(coversEveryFailure)) {
     const spec = buildFailedRequestsSpec(pickFreeId("failed_requests", taken));
     const measurement = selected.measure(spec);
     objectives.push(
@@ -103,4 +106,13 @@ export function judgeFunctionalRun(options: FunctionalRunOptions): FunctionalRun
       },
     ],
   };
+}
+
+/** A mandatory http_req_failed objective over every request, so no failure escapes it. */
+function coversEveryFailure(spec: ObjectiveSpec): boolean {
+  if (!spec.mandatory || !isFailedRequestsObjective(spec) || spec.measure.kind !== "k6") {
+    return false;
+  }
+  const scope = spec.measure.scope;
+  return scope === null || (scope.names === null && scope.methods === null);
 }

@@ -288,6 +288,36 @@ describe("functional runs (smoke): judged on checks and failed requests", () => 
     expect(find(broken, "failed_requests").verdict).toBe("fail");
   });
 
+  it.each([
+    {
+      name: "an error rate narrowed to some routes",
+      objectives: [
+        { id: "latency_p95" },
+        { id: "error_rate", requests: { names: ["/api/v1/users"] } },
+      ],
+    },
+    {
+      name: "an informational error rate",
+      objectives: [{ id: "latency_p95" }, { id: "error_rate", mandatory: false }],
+    },
+  ])(
+    "a failure the profile's error rate does not decide still fails the run: $name",
+    ({ objectives }) => {
+      // Every check held, but a request outside the error rate's reach failed.
+      const requests: Request[] = [
+        { name: "/api/v1/users", status: "200", expected: true },
+        { name: "/api/v1/products", status: "503", expected: false },
+      ];
+      const report = evaluateEvidence({
+        profile: profileOf({ kind: "functional" }, objectives),
+        evidence: buildSmoke({ marker: false, requests, checks: [["GET /: status 200", true]] }),
+      });
+      expect(find(report, "failed_requests").verdict).toBe("fail");
+      expect(find(report, "failed_requests").mandatory).toBe(true);
+      expect(report.verdict.verdict).toBe("fail");
+    },
+  );
+
   it("no requests at all: failed requests cannot be shown, so the run is not a pass", () => {
     const report = evaluateEvidence({
       profile: profileOf(),
