@@ -23,7 +23,7 @@ export interface HttpUrlRules {
  * give instead. The value is quoted so an empty or blank one still shows.
  */
 export function parseHttpUrl(text: string, rules: HttpUrlRules): URL {
-  const shown = JSON.stringify(redactUrl(text));
+  const shown = JSON.stringify(hideCredentials(text));
   const fail = (problem: string): never => {
     throw new ConfigError(rules.code, `${rules.what} ${shown} ${problem}`);
   };
@@ -43,6 +43,16 @@ export function parseHttpUrl(text: string, rules: HttpUrlRules): URL {
     fail("has a query string; give the base URL without ?…");
   }
   return url;
+}
+
+/**
+ * The value as an error may show it: redactUrl hides `user:password@` after a
+ * scheme; a value typed without one (`admin:s3cret@host:9090`) is not a URL
+ * to it, so its leading userinfo is hidden here.
+ */
+function hideCredentials(text: string): string {
+  const redacted = redactUrl(text);
+  return redacted.includes("://") ? redacted : redacted.replace(/^[^/?#@\s]*@/, "***@");
 }
 
 /** The port a URL connects to: its own, else the scheme's default (443 for https, 80 otherwise). */

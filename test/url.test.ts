@@ -97,6 +97,13 @@ describe("parseHttpUrl rejects in one line naming the flag, the value and the fi
       message: '--target "http://***@[bad" is not a URL; give e.g. http://127.0.0.1:8080',
     },
     {
+      name: "no scheme, credentials hidden",
+      text: "admin:s3cret@prometheus:9090",
+      rules: TARGET,
+      message:
+        '--target "***@prometheus:9090" is not an http:// or https:// URL; give e.g. http://127.0.0.1:8080',
+    },
+    {
       name: "credentials refused",
       text: "http://user:s3cret@s.ns:8080",
       rules: STRICT,
