@@ -84,10 +84,13 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: a terminal's Ctrl-C reaches slogate only, and the
     // relay below sends k6 exactly one signal (two would make k6 stop at once
-    // without writing its summary). A second Ctrl-C ends slogate at once; k6,
-    // already stopping, then ends by itself.
+    // without writing its summary).
     detached: true,
   });
+  // A second Ctrl-C ends slogate at once (process.exit): k6, in its own
+  // process group, must not outlive it and go on sending load.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
 
   let interruptedBy: NodeJS.Signals | null = null;
   const relay = (signal: NodeJS.Signals) => {
@@ -144,6 +147,7 @@ export async function runK6(options: RunK6Options): Promise<RunK6Result> {
       endedAt: new Date(),
     };
   } finally {
+    process.off("exit", killOnExit);
     if (timer) clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
     await new Promise<void>((resolve) => log.end(resolve));
