@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { build, type BuildFailure, type BuildOptions, type Message, type Plugin } from "esbuild";
 import { ConfigError } from "../errors.js";
-import { PROJECT_ROOT } from "./provision.js";
+import { PROJECT_ROOT, resolveCacheDir } from "./provision.js";
 import { displayPath, SLOGATE_K6_ENTRY, typecheckScenario } from "./typecheck.js";
 
 /** Where the TypeScript scenarios live: `<project>/scenarios/<name>.ts`. */
@@ -155,9 +154,11 @@ async function bundleScenarioFile(
   }
   if (isTypeScript) await typecheckScenario(file, cwd);
   const name = deriveScenarioName(file);
-  // One directory per scenario file, reused by every run of it: no temp dir piles up.
+  // One directory per scenario file, reused by every run of it: no temp dir
+  // piles up. In the per-user cache, not the shared temp dir, where another
+  // user could prepare the path and swap the script before k6 runs it.
   const key = createHash("sha256").update(file).digest("hex").slice(0, 12);
-  const outDir = options.outDir ?? path.join(tmpdir(), "slogate-scenarios", key);
+  const outDir = options.outDir ?? path.join(resolveCacheDir().dir, "scenarios", key);
   const scriptPath = path.join(outDir, `${name}.js`);
   const code = await buildScript(
     {
