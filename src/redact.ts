@@ -128,9 +128,10 @@ export function redactText(text: string): string {
 /** What reports show instead of a query value. */
 export const QUERY_VALUE_REDACTED = "[redacted]";
 
-// A query string in text: `?` and the run of URL characters after it, up to
-// whitespace, a quote or an angle bracket. One pass, no nesting: linear.
-const QUERY_STRING = /\?([^\s"'<>`]+)/g;
+// A query string (or a fragment, `#code=…`) in text: `?` or `#` and the run
+// of URL characters after it, up to whitespace, a quote or an angle bracket.
+// One pass, no nesting: linear.
+const QUERY_STRING = /([?#])([^\s"'<>`]+)/g;
 
 // Sentence punctuation after a URL (`…?page=2, and`) is not part of its value.
 // (Not `]`: it closes `[redacted]`, which must read the same when redacted again.)
@@ -162,7 +163,7 @@ function redactQueryPart(part: string, shown: ReadonlySet<string>): string {
  */
 export function redactQueryValues(text: string, showQueryValues: readonly string[] = []): string {
   const shown = new Set(showQueryValues);
-  return text.replace(QUERY_STRING, (_match, query: string) => {
+  return text.replace(QUERY_STRING, (_match, start: string, query: string) => {
     const end = findTrailingPunctuation(query);
     const body = query.slice(0, end);
     const trailing = query.slice(end);
@@ -170,7 +171,7 @@ export function redactQueryValues(text: string, showQueryValues: readonly string
       .split(/([&#])/)
       .map((part, index) => (index % 2 === 1 ? part : redactQueryPart(part, shown)))
       .join("");
-    return `?${redacted}${trailing}`;
+    return `${start}${redacted}${trailing}`;
   });
 }
 

@@ -105,7 +105,7 @@ export function registerCapacityCommand(program: Command, cli: CliContext): void
         }),
       });
       const { renderCapacityText } = await import("../reports/capacity-text.js");
-      process.stdout.write(renderCapacityText(result.result));
+      process.stdout.write(renderCapacityText(result.result, result.redaction));
       process.stdout.write(`reports: ${result.dir}\n`);
       cli.setExitCode(CAPACITY_EXIT[result.result.kind]);
     });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildErrorVerdict } from "../core/error-verdict.js";
 import { buildK6Thresholds } from "../core/k6-thresholds.js";
-import { redactUrl } from "../redact.js";
+import { redactReportText } from "../redact.js";
 import type { ReportInput, RequiredTier } from "../core/types.js";
 import { K6Error } from "../errors.js";
 import { bundleScenario } from "../k6/bundle.js";
@@ -98,7 +98,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const runInfo = {
     runId,
     scenario: options.scenario,
-    target: redactUrl(options.target),
+    // run.json sits beside the reports (and is uploaded with them): shown as they show it.
+    target: redactReportText(options.target, profile.redaction),
     profile: profileName,
     requiredTier,
     k6: { version: k6.version, path: k6.path, source: k6.source },
@@ -138,7 +139,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
   };
   writeFileSync(path.join(dir, "run.json"), `${JSON.stringify(exitInfo, null, 2)}\n`);
 
-  const run = { id: runId, scenario: options.scenario, target: redactUrl(options.target) };
+  const run = {
+    id: runId,
+    scenario: options.scenario,
+    target: redactReportText(options.target, profile.redaction),
+  };
   if (!result.exit.evidence) {
     const { code, name, description } = result.exit;
     const said = result.errorMessages[0];

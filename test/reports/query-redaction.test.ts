@@ -56,6 +56,18 @@ describe("redactQueryValues", () => {
       expected: "/users?email&debug=",
     },
     {
+      name: "a fragment without a query (an OAuth callback)",
+      text: "https://h.example/cb#code=SECRETCODE&state=xyz",
+      shown: [],
+      expected: "https://h.example/cb#code=[redacted]&state=[redacted]",
+    },
+    {
+      name: "a hash in prose is not a fragment",
+      text: "see issue #12, color #fff",
+      shown: [],
+      expected: "see issue #12, color #fff",
+    },
+    {
       name: "a question mark in prose is not a query",
       text: "was the file cut at its start? (responseCallback disabled?)",
       shown: [],

@@ -16,7 +16,7 @@ import { buildCapacityResult } from "../../core/capacity/summary.js";
 import { runCapacityStep, type CapacityStepReport } from "./run-step.js";
 import { settleRepeat, toCapacityStep, type StepContext } from "./step-record.js";
 import { ConfigError } from "../../errors.js";
-import { redactUrl } from "../../redact.js";
+import { redactReportText, redactUrl, type ReportRedaction } from "../../redact.js";
 import type { RequiredTier } from "../../core/types.js";
 import { bundleScenario } from "../../k6/bundle.js";
 import { checkTargetReachable } from "../../k6/preflight.js";
@@ -88,6 +88,8 @@ export interface CapacityRunResult {
   dir: string;
   result: CapacityResult;
   files: Record<string, string>;
+  /** What the profile lets reports show of query values, for printing the result. */
+  redaction: ReportRedaction;
 }
 
 /**
@@ -205,9 +207,10 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
     record(settleRepeat(report, again, second, plan.criteria));
   }
 
+  const redaction: ReportRedaction = profile.redaction ?? {};
   const result = buildCapacityResult(plan, steps, stoppedBy, {
     runId,
-    target: redactUrl(options.target),
+    target: redactReportText(options.target, redaction),
     profile: profile.name,
     k6Version: k6.version,
     startedAt: startedAt.toISOString(),
@@ -218,8 +221,8 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
     path.join(dir, "run.json"),
     `${JSON.stringify({ runId, target: result.target, profile: profile.name, scenario, requiredTier, prometheus: options.prometheus ? redactUrl(options.prometheus.url) : null, k6: { version: k6.version, path: k6.path, source: k6.source } }, null, 2)}\n`,
   );
-  const { files } = await writeCapacityReports(dir, result);
-  return { runId, dir, result, files };
+  const { files } = await writeCapacityReports(dir, result, undefined, redaction);
+  return { runId, dir, result, files, redaction };
 }
 
 /** One line: which scenario, what its step showed, what a capacity scenario must do. */
