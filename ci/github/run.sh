@@ -122,7 +122,10 @@ if [[ -n "$report_dir" ]]; then
 fi
 
 verdict=""
-if [[ -n "$report_dir" && -f "$report_dir/verdict.json" ]]; then
+# A signal ended the run: whatever verdict it wrote about the part that ran, the run was interrupted.
+if [[ "$code" == 130 || "$code" == 143 ]]; then
+  verdict=interrupted
+elif [[ -n "$report_dir" && -f "$report_dir/verdict.json" ]]; then
   verdict="$(node -p 'require(process.argv[1]).verdict' "$report_dir/verdict.json" 2>/dev/null || true)"
 fi
 if [[ -z "$verdict" ]]; then
@@ -130,7 +133,6 @@ if [[ -z "$verdict" ]]; then
     0) verdict=pass ;;
     1) verdict=fail ;;
     2) verdict=inconclusive ;;
-    130 | 143) verdict=interrupted ;;
     *) verdict=error ;;
   esac
 fi
