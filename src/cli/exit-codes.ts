@@ -1,4 +1,5 @@
 import type { CapacityResult } from "../core/capacity/result.js";
+import type { ComparisonVerdict } from "../core/compare/index.js";
 import type { Outcome } from "../core/types.js";
 
 /** The signals that stop a command gracefully; any other ends the process as by default. */
@@ -30,6 +31,17 @@ export const CAPACITY_EXIT: Readonly<Record<CapacityResult["kind"], number>> = {
 };
 
 /**
+ * `slogate compare`: no change that matters (unchanged or improved) is 0, a
+ * regression of a mandatory objective 1, not enough evidence to tell 2.
+ */
+export const COMPARISON_EXIT: Readonly<Record<ComparisonVerdict, number>> = {
+  unchanged: 0,
+  improved: 0,
+  regressed: 1,
+  inconclusive: 2,
+};
+
+/**
  * Interrupted by a signal: 128 + its number, as a shell reports a process
  * the signal ended, whatever the command found before it stopped. CI runners
  * and scripts read 130 as "the user pressed Ctrl-C", not as a failed SLO.
@@ -48,4 +60,5 @@ Exit codes:
   130  SIGINT        Ctrl-C during run, demo or capacity: stopped after writing what was measured
   143  SIGTERM       the same on SIGTERM
 capacity exits 0 with an answer (capacity, ceiling reached, lower bound),
-1 when even the lowest rate failed, 2 when nothing was conclusive.`;
+1 when even the lowest rate failed, 2 when nothing was conclusive.
+compare exits 0 unchanged or improved, 1 regressed, 2 inconclusive, 3 error.`;

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { isToolError } from "../errors.js";
 import { registerCapacityCommand } from "./capacity-command.js";
+import { registerCompareCommand } from "./compare-command.js";
 import type { CliContext } from "./context.js";
 import { ERROR_EXIT, EXIT_HELP, SIGNAL_EXIT, type StopSignal } from "./exit-codes.js";
 import {
@@ -90,6 +91,7 @@ registerInitCommand(program);
 registerScenariosCommand(program);
 registerTargetsCommands(program, cli);
 registerVerdictCommands(program, cli);
+registerCompareCommand(program, cli);
 registerCapacityCommand(program, cli);
 registerArgoCommand(program);
 registerRulesCommand(program, cli);
