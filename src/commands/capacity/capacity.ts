@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { resolveCapacityPlan } from "../../core/capacity/plan.js";
+import { resolveCapacityPlan, type CapacityPlanOptions } from "../../core/capacity/plan.js";
 import {
   decideCapacityNext,
   FIRST_STEP_OVERHEAD_SECONDS,
@@ -11,13 +11,11 @@ import {
 } from "../../core/capacity/progress.js";
 import type { CapacityResult, CapacityStep } from "../../core/capacity/result.js";
 import type { StepReason, StopReason } from "../../core/capacity/search.js";
-import type { CapacityStepCriteria } from "../../core/capacity/step.js";
 import { buildCapacityResult } from "../../core/capacity/summary.js";
 import { runCapacityStep, type CapacityStepReport } from "./run-step.js";
 import { settleRepeat, toCapacityStep, type StepContext } from "./step-record.js";
 import { ConfigError } from "../../errors.js";
 import { redactReportText, redactUrl, type ReportRedaction } from "../../redact.js";
-import type { RequiredTier } from "../../core/types.js";
 import { bundleScenario } from "../../k6/bundle.js";
 import { checkTargetReachable } from "../../k6/preflight.js";
 import { ensureK6 } from "../../k6/provision.js";
@@ -29,39 +27,14 @@ import {
 } from "../../sources/prometheus/collector.js";
 import { createRunId } from "../run-id.js";
 
-export interface CapacityOptions {
+/** A search's settings (CapacityPlanOptions, documented in core/capacity/plan.ts) and what it runs against. */
+export interface CapacityOptions extends CapacityPlanOptions {
   target: string;
   /**
    * Profile name or path; absent: ./slo.yaml, else `products-api` (the bundled
    * capacity scenario reads products).
    */
   profile?: string;
-  /** The latency and error tier that must hold; the profile's requiredTier by default. */
-  require?: RequiredTier;
-  /**
-   * The bundled `capacity` scenario (the default) or the path of the user's own
-   * `.ts` or `.js` file following the capacity env contract (scenarios/lib/capacity-step.ts);
-   * a step that shows it ignores RATE stops the search with CAPACITY_SCENARIO_IGNORES_RATE.
-   */
-  scenario?: string;
-  /** First rate, req/s; 50 by default, raised to what the objectives need to be judged. */
-  startRatePerSecond?: number;
-  /** Ceiling: never offer more, req/s; 10000 by default. */
-  maxRatePerSecond?: number;
-  /** Stop when (first failing − capacity) / capacity ≤ this; 0.05 by default. */
-  precision?: number;
-  /** Rate multiplier while steps pass; 2 by default. */
-  growthFactor?: number;
-  /** Wall-time budget for the whole search; 600 s by default. No step starts that would not fit. */
-  budgetSeconds?: number;
-  /** Warm-up before each measured phase (never judged); 5 s by default. */
-  warmUpSeconds?: number;
-  /** Measured phase of each step; 10 s by default. */
-  steadySeconds?: number;
-  maxSteps?: number;
-  /** Most VUs any step may use (memory bound: ~0.5 MB each); 5000 by default. */
-  maxVUs?: number;
-  criteria?: Partial<CapacityStepCriteria>;
   /** Where `<run-id>/` goes; `./reports` by default. */
   reportsDir?: string;
   /** More `__ENV` for the scenario. */

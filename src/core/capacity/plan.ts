@@ -12,16 +12,30 @@ export const CAPACITY_ROUTE = { method: "GET", name: "/api/v1/products/:id" } as
 
 /** What the user may set about a search (CapacityOptions in src/commands/capacity/capacity.ts). */
 export interface CapacityPlanOptions {
+  /** The latency and error tier that must hold; the profile's requiredTier by default. */
   require?: RequiredTier;
+  /**
+   * The bundled `capacity` scenario (the default) or the path of the user's own
+   * `.ts` or `.js` file following the capacity env contract (scenarios/lib/capacity-step.ts);
+   * a step that shows it ignores RATE stops the search with CAPACITY_SCENARIO_IGNORES_RATE.
+   */
   scenario?: string;
+  /** First rate, req/s; 50 by default, raised to what the objectives need to be judged. */
   startRatePerSecond?: number;
+  /** Ceiling: never offer more, req/s; 10000 by default. */
   maxRatePerSecond?: number;
+  /** Stop when (first failing − capacity) / capacity ≤ this; 0.05 by default. */
   precision?: number;
+  /** Rate multiplier while steps pass; 2 by default. */
   growthFactor?: number;
+  /** Wall-time budget for the whole search; 600 s by default. No step starts that would not fit. */
   budgetSeconds?: number;
+  /** Warm-up before each measured phase (never judged); 5 s by default. */
   warmUpSeconds?: number;
+  /** Measured phase of each step; 10 s by default. */
   steadySeconds?: number;
   maxSteps?: number;
+  /** Most VUs any step may use (memory bound: ~0.5 MB each); 5000 by default. */
   maxVUs?: number;
   criteria?: Partial<CapacityStepCriteria>;
 }
