@@ -212,7 +212,7 @@ export function redactReportStrings<T>(value: T, redaction: ReportRedaction = {}
 
 /**
  * The same report input with every free-text field (profile, run, reasons,
- * findings, objective ids, route names) passed through
+ * findings, objective ids, route names, the comparison with a baseline) passed through
  * {@link redactReportText}: credentials hidden, and query values hidden
  * unless the profile allow-listed them (`input.redaction`). Every report
  * renderer applies it, so no format can leak what another hides.
@@ -245,6 +245,10 @@ export function redactReportInput(input: ReportInput): ReportInput {
               target: clean(verdict.run.target),
             },
           }),
+      // The baseline's paths, its CI run URL, reasons and notes: every string.
+      ...(verdict.comparison === undefined
+        ? {}
+        : { comparison: redactReportStrings(verdict.comparison, options) }),
     },
     timeline: input.timeline,
     routes: input.routes.map((route) => ({
@@ -252,5 +256,13 @@ export function redactReportInput(input: ReportInput): ReportInput {
       name: clean(route.name),
       method: clean(route.method),
     })),
+    ...(input.comparisonFigures === undefined
+      ? {}
+      : {
+          comparisonFigures: {
+            ...input.comparisonFigures,
+            subject: clean(input.comparisonFigures.subject),
+          },
+        }),
   };
 }

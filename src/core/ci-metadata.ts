@@ -1,12 +1,7 @@
 import { redactUrl } from "../redact.js";
+import type { CiMetadata } from "./run-metadata.js";
 
-/** Where a run came from, when it ran in CI. */
-export interface CiMetadata {
-  provider: "github" | "gitlab";
-  commit: string | null;
-  branch: string | null;
-  runUrl: string | null;
-}
+export type { CiMetadata };
 
 type Env = Readonly<Record<string, string | undefined>>;
 

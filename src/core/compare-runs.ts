@@ -14,11 +14,17 @@ import {
   type TimeSlice,
 } from "./compare/index.js";
 import {
-  decodeSliceHistogram,
+  decodeGroupDurations,
   type EvidenceFileV1,
   type EvidenceGroupV1,
 } from "./evidence-file.js";
-import { createHistogram } from "./histogram.js";
+import type {
+  ComparedRunBlock,
+  ComparedRunMetadata,
+  ComparisonObjectiveBlock,
+  VerdictComparison,
+} from "./comparison-block.js";
+import { createHistogram, type Histogram } from "./histogram.js";
 import { formatStat, type ObjectiveSpec, type SloProfile } from "./profile.js";
 import type { ObjectiveSource } from "./types.js";
 
@@ -34,8 +40,9 @@ export const DEFAULT_COMPARISON_MARGINS: ComparisonMargins = { ...DEFAULT_MARGIN
 export interface CompareRunsOptions {
   baseline: EvidenceFileV1;
   candidate: EvidenceFileV1;
-  /** Decides which objectives are compared and what each measures. */
+  /** Decides which objectives are compared, what each measures, and (`regression:`) their margins. */
   profile: SloProfile;
+  /** Margins set by flag: each overrides the profile's margins of its kind, per objective too. */
   margins?: Partial<ComparisonMargins>;
   /** Seed of the resampling; the same runs and seed give the same intervals. 1 by default. */
   seed?: number;
@@ -65,15 +72,19 @@ export interface RunComparison {
 }
 
 /** A decoded group: its slices with histograms. */
-interface DecodedGroup {
+export interface DecodedGroup {
   group: EvidenceGroupV1;
-  histograms: (ReturnType<typeof decodeSliceHistogram> | null)[];
+  histograms: (Histogram | null)[];
 }
 
-function decodeGroups(file: EvidenceFileV1): DecodedGroup[] {
+/** Every group of an evidence file with its slice histograms decoded. */
+export function decodeGroups(file: EvidenceFileV1): DecodedGroup[] {
   return file.groups.map((group) => ({
     group,
-    histograms: group.durations.map((encoded) => (encoded ? decodeSliceHistogram(encoded) : null)),
+    // Decoded on first use, once: only the groups an objective covers are.
+    get histograms() {
+      return decodeGroupDurations(group);
+    },
   }));
 }
 
@@ -82,11 +93,13 @@ function decodeGroups(file: EvidenceFileV1): DecodedGroup[] {
  * histograms add exactly, counts add. `expectedOnly` keeps the durations of
  * responses k6 counted as expected, as the tiers measure latency.
  */
-function selectRun(
+export function selectRun(
   file: EvidenceFileV1,
   groups: DecodedGroup[],
-  spec: ObjectiveSpec,
+  spec: Pick<ObjectiveSpec, "measure">,
   expectedOnly: boolean,
+  /** False: counts only (error rate, throughput); the slices' histograms stay empty. */
+  withDurations = true,
 ): SlicedRun {
   const scope = spec.measure.kind === "k6" ? spec.measure.scope : null;
   const chosen = groups.filter(({ group }) => {
@@ -94,22 +107,27 @@ function selectRun(
     if (scope?.methods && !scope.methods.includes(group.method)) return false;
     return true;
   });
+  // Counts-only selections share one empty histogram: nothing reads it.
+  const empty = withDurations ? null : createHistogram();
   const slices: TimeSlice[] = file.slices.map((slice, i) => {
-    const histogram = createHistogram();
+    const histogram = empty ?? createHistogram();
     let requests = 0;
     let failures = 0;
-    for (const { group, histograms } of chosen) {
+    for (const decoded of chosen) {
+      const { group } = decoded;
       requests += group.requests[i] ?? 0;
       failures += group.failures[i] ?? 0;
-      const durations = histograms[i];
-      if (durations && !(expectedOnly && group.expected === false)) histogram.add(durations);
+      if (!withDurations || (expectedOnly && group.expected === false)) continue;
+      const durations = decoded.histograms[i];
+      if (durations) histogram.add(durations);
     }
     return { startMs: slice.startMs, durationMs: slice.durationMs, histogram, requests, failures };
   });
   return { slices };
 }
 
-type Kind = "latency" | "error_rate" | "throughput";
+export type ComparedKind = "latency" | "error_rate" | "throughput";
+type Kind = ComparedKind;
 
 function classifyObjective(spec: ObjectiveSpec): { kind: Kind; percent?: number } | string {
   if (spec.measure.kind !== "k6")
@@ -163,6 +181,39 @@ function compareOffered(baseline: EvidenceFileV1, candidate: EvidenceFileV1): Of
   };
 }
 
+/**
+ * The margin of one objective: a flag for its kind wins; then the profile's
+ * `regression.objectives[id]`, then its `regression.<kind>`, then the default.
+ */
+export function resolveMargin(
+  kind: Kind,
+  id: string,
+  profile: SloProfile,
+  flags: Partial<ComparisonMargins> = {},
+): Margin {
+  const own = profile.regression?.objectives[id];
+  if (kind === "latency") {
+    const fraction = own ?? profile.regression?.latency;
+    const ratio =
+      flags.latencyRatio ??
+      (fraction === undefined ? DEFAULT_COMPARISON_MARGINS.latencyRatio : 1 + fraction);
+    return { kind: "ratio", worse: "higher", ratio };
+  }
+  if (kind === "error_rate") {
+    const difference =
+      flags.errorRateDifference ??
+      own ??
+      profile.regression?.errorRate ??
+      DEFAULT_COMPARISON_MARGINS.errorRateDifference;
+    return { kind: "difference", worse: "higher", difference };
+  }
+  const fraction = own ?? profile.regression?.throughput;
+  const ratio =
+    flags.throughputRatio ??
+    (fraction === undefined ? DEFAULT_COMPARISON_MARGINS.throughputRatio : 1 - fraction);
+  return { kind: "ratio", worse: "lower", ratio };
+}
+
 function combineVerdict(objectives: readonly ComparedObjective[]): ComparisonVerdict {
   const mandatory = objectives.filter((o) => o.mandatory);
   if (mandatory.some((o) => o.verdict === "regressed")) return "regressed";
@@ -181,7 +232,6 @@ function combineVerdict(objectives: readonly ComparedObjective[]): ComparisonVer
  */
 export function compareRuns(options: CompareRunsOptions): RunComparison {
   const { baseline, candidate, profile } = options;
-  const margins = { ...DEFAULT_COMPARISON_MARGINS, ...options.margins };
   const seed = options.seed ?? 1;
   const baseGroups = decodeGroups(baseline);
   const candGroups = decodeGroups(candidate);
@@ -205,18 +255,14 @@ export function compareRuns(options: CompareRunsOptions): RunComparison {
         : kind.kind === "error_rate"
           ? "error rate"
           : "throughput";
-    const margin: Margin =
-      kind.kind === "latency"
-        ? { kind: "ratio", worse: "higher", ratio: margins.latencyRatio }
-        : kind.kind === "error_rate"
-          ? { kind: "difference", worse: "higher", difference: margins.errorRateDifference }
-          : { kind: "ratio", worse: "lower", ratio: margins.throughputRatio };
+    const margin = resolveMargin(kind.kind, spec.id, profile, options.margins);
     const expectedOnly =
       kind.kind === "latency" &&
       spec.measure.kind === "k6" &&
       spec.measure.responses === "expected";
-    const base = selectRun(baseline, baseGroups, spec, expectedOnly);
-    const cand = selectRun(candidate, candGroups, spec, expectedOnly);
+    const withDurations = kind.kind === "latency";
+    const base = selectRun(baseline, baseGroups, spec, expectedOnly, withDurations);
+    const cand = selectRun(candidate, candGroups, spec, expectedOnly, withDurations);
     const objectiveSeed = deriveSeed(seed, spec.id);
     let effect: EffectResult;
     if (kind.kind === "latency") {
@@ -249,18 +295,7 @@ export function compareRuns(options: CompareRunsOptions): RunComparison {
 }
 
 /** One side of a comparison: where its evidence came from and what it says about the run. */
-export interface ComparedRun {
-  /** The path given (a file or a run directory). */
-  source: string;
-  /** What was read: an evidence file, or k6 NDJSON turned into evidence on the fly. */
-  read: "evidence" | "k6-ndjson";
-  /** The files read. */
-  files: string[];
-  metadata: Omit<EvidenceFileV1, "groups" | "slices" | "format"> & {
-    sliceCount: number;
-    requests: number;
-  };
-}
+export type ComparedRun = ComparedRunBlock;
 
 /** Everything a comparison report shows. */
 export interface ComparisonReport {
@@ -272,7 +307,7 @@ export interface ComparisonReport {
 }
 
 /** The metadata of an evidence file, without its slices. */
-export function describeEvidence(evidence: EvidenceFileV1): ComparedRun["metadata"] {
+export function describeEvidence(evidence: EvidenceFileV1): ComparedRunMetadata {
   const { groups, slices } = evidence;
   return {
     version: evidence.version,
@@ -286,5 +321,43 @@ export function describeEvidence(evidence: EvidenceFileV1): ComparedRun["metadat
     ci: evidence.ci,
     sliceCount: slices.length,
     requests: groups.reduce((sum, g) => sum + g.requests.reduce((a, b) => a + b, 0), 0),
+  };
+}
+
+/** A compared objective with flat figures, as reports and verdict.json show it. */
+export function toObjectiveBlock(objective: ComparedObjective): ComparisonObjectiveBlock {
+  const { effect } = objective;
+  const estimated = effect.kind === "effect";
+  return {
+    id: objective.id,
+    source: objective.source,
+    mandatory: objective.mandatory,
+    subject: objective.subject,
+    baseline: effect.baseline,
+    candidate: effect.candidate,
+    effect: estimated ? effect.estimate : null,
+    scale: estimated ? effect.scale : null,
+    interval: estimated ? effect.interval : null,
+    confidence: estimated ? effect.confidence : null,
+    margin: objective.margin,
+    verdict: objective.verdict,
+    reason: objective.reason,
+    method: estimated ? effect.method : null,
+  };
+}
+
+/** The verdict's `comparison` block from a comparison against `baseline`. */
+export function toVerdictComparison(
+  baseline: ComparedRun,
+  comparison: RunComparison,
+  advisory: boolean,
+): VerdictComparison {
+  return {
+    verdict: comparison.verdict,
+    advisory,
+    baseline,
+    objectives: comparison.objectives.map(toObjectiveBlock),
+    skipped: comparison.skipped,
+    notes: comparison.notes,
   };
 }

@@ -1,3 +1,4 @@
+import type { VerdictComparison } from "./comparison-block.js";
 import type { K6Evidence } from "./evidence.js";
 import { judgeObjective } from "./evaluate-objective.js";
 import { decideFunctional } from "./functional.js";
@@ -38,6 +39,8 @@ export interface EvaluateOptions {
   interruptedBy?: string;
   /** Which run the evidence came from. */
   run?: RunIdentity;
+  /** The run compared with a baseline: the verdict's second gate and its `comparison` block. */
+  comparison?: VerdictComparison;
 }
 
 /** A source:prometheus objective's measurement from the external evidence; missing → inconclusive, never a pass. */
@@ -172,6 +175,7 @@ export function evaluateEvidence(options: EvaluateOptions): ReportInput {
       : {}),
     ...(options.interruptedBy !== undefined ? { interruptedBy: options.interruptedBy } : {}),
     ...(options.run ? { run: options.run } : {}),
+    ...(options.comparison ? { comparison: options.comparison } : {}),
   });
   const streamWindow = selected.streamWindow;
   return {

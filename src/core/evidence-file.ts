@@ -1,5 +1,7 @@
 import { decodeFromCompressedBase64, encodeIntoCompressedBase64 } from "hdr-histogram-js";
-import type { CiMetadata } from "./ci-metadata.js";
+import type { CiMetadata, EvidenceHeaderV1, ProfileFingerprint } from "./run-metadata.js";
+
+export type { ProfileFingerprint };
 import { createHistogram, type Histogram } from "./histogram.js";
 import type { SliceRecording } from "./k6-slices.js";
 import type { StreamWindow } from "./stream-window.js";
@@ -14,23 +16,10 @@ export const EVIDENCE_FORMAT = "slogate-evidence";
  * grows with the window's length and the number of groups, never with the
  * number of requests. See docs/evidence.md.
  */
-export interface EvidenceFileV1 {
+export interface EvidenceFileV1 extends EvidenceHeaderV1 {
   format: typeof EVIDENCE_FORMAT;
   version: typeof EVIDENCE_VERSION;
-  createdAt: string;
-  window: { kind: "steady" | "all" | "range"; from: string; to: string; seconds: number } | null;
-  /** Nominal slice length; the edge slices may be up to 1.5× as long. */
-  sliceMs: number;
   slices: { startMs: number; durationMs: number }[];
-  profile: ProfileFingerprint;
-  scenario: string | null;
-  k6Version: string | null;
-  load: {
-    offeredRatePerSecond: number | null;
-    achievedRequestRatePerSecond: number | null;
-    achievedIterationRatePerSecond: number | null;
-  };
-  ci: CiMetadata | null;
   groups: EvidenceGroupV1[];
 }
 
@@ -44,14 +33,6 @@ export interface EvidenceGroupV1 {
   failures: number[];
   /** Per slice: hdr-histogram-js encodeIntoCompressedBase64 of the µs durations; null when none. */
   durations: (string | null)[];
-}
-
-/** What a run was judged by: the profile's name and a hash of what each objective measures. */
-export interface ProfileFingerprint {
-  name: string;
-  /** Hash over every objective's `hash`, in profile order. */
-  objectivesHash: string;
-  objectives: { id: string; hash: string }[];
 }
 
 export interface EvidenceMetadata {
@@ -248,9 +229,42 @@ export function buildBoundedEvidenceFile(
 
 /** A slice histogram from the file, in the project's 32-bit µs histogram. */
 export function decodeSliceHistogram(encoded: string): Histogram {
-  const histogram = createHistogram();
-  histogram.add(decodeFromCompressedBase64(encoded, 32, false));
+  // Read-only here: the histograms a reader builds from these are its own (createHistogram).
+  const histogram = decodeFromCompressedBase64(encoded, 32, false);
+  histogram.autoResize = true;
   return histogram;
+}
+
+/** A slice's histogram that does not decode: which slice, and why. */
+export class SliceDecodeError extends Error {
+  constructor(
+    readonly sliceIndex: number,
+    cause: unknown,
+  ) {
+    super((cause as Error).message, { cause });
+  }
+}
+
+const decodedGroups = new WeakMap<EvidenceGroupV1, (Histogram | null)[]>();
+
+/**
+ * A group's per-slice histograms, decoded once per group object: the reader
+ * that checks a file and the comparison that reads it share the work.
+ * @throws SliceDecodeError naming the slice that does not decode.
+ */
+export function decodeGroupDurations(group: EvidenceGroupV1): (Histogram | null)[] {
+  const known = decodedGroups.get(group);
+  if (known) return known;
+  const decoded = group.durations.map((encoded, index) => {
+    if (encoded === null) return null;
+    try {
+      return decodeSliceHistogram(encoded);
+    } catch (cause) {
+      throw new SliceDecodeError(index, cause);
+    }
+  });
+  decodedGroups.set(group, decoded);
+  return decoded;
 }
 
 /**

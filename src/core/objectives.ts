@@ -66,7 +66,17 @@ export interface SloProfile {
   prometheus?: ProfilePrometheusEntry;
   /** Query parameters whose values reports may show (profile `redaction.showQueryValues`); absent: none. */
   redaction?: { showQueryValues: string[] };
+  /** Regression margins (profile `regression:`) as fractions; absent: the defaults. */
+  regression?: RegressionMargins;
   objectives: ObjectiveSpec[];
+}
+
+/** Profile `regression:`: margins per kind of objective and per objective id, as fractions. */
+export interface RegressionMargins {
+  latency?: number;
+  errorRate?: number;
+  throughput?: number;
+  objectives: Record<string, number>;
 }
 
 export interface BuiltIn {

@@ -175,6 +175,30 @@ const redactionSchema = z
   })
   .strict();
 
+/** A regression margin: a fraction, 0.10 = 10 % for ratios, 0.001 = 0.1 percentage point for the error rate. */
+const marginSchema = z
+  .number()
+  .positive("a margin is a positive fraction, e.g. 0.10 for 10 %")
+  .lt(1, "a margin is a fraction below 1, e.g. 0.10 for 10 %");
+
+/**
+ * How far a run may move from its baseline before the comparison calls it a
+ * change (`--baseline`, `slogate compare`): per kind of objective, and per
+ * objective id.
+ */
+const regressionSchema = z
+  .object({
+    /** Latency percentiles: a ratio beyond 1 + latency is worse (0.10 = +10 %). */
+    latency: marginSchema.optional(),
+    /** Error rate: a difference beyond errorRate is worse (0.001 = +0.1 percentage point). */
+    errorRate: marginSchema.optional(),
+    /** Throughput, when the offered load matched: a ratio below 1 − throughput is worse. */
+    throughput: marginSchema.optional(),
+    /** One objective's own margin, in its kind's meaning, e.g. latency_p99: 0.25. */
+    objectives: z.record(z.string(), marginSchema).default({}),
+  })
+  .strict();
+
 /** The SLO profile file as written (thresholds/profiles/<name>.yaml), before tiers are resolved. */
 export const profileFileSchema = z
   .object({
@@ -189,6 +213,7 @@ export const profileFileSchema = z
     k6: k6Schema.default(() => k6Schema.parse({})),
     prometheus: profilePrometheusSchema.optional(),
     redaction: redactionSchema.optional(),
+    regression: regressionSchema.optional(),
     objectives: z.array(objectiveSchema).min(1),
   })
   .strict();

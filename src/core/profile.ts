@@ -6,6 +6,7 @@ import {
   type BuiltIn,
   type ObjectiveMeasure,
   type ObjectiveSpec,
+  type RegressionMargins,
   type RequestScope,
   type SloProfile,
 } from "./objectives.js";
@@ -27,6 +28,7 @@ export {
   type EvaluationSettings,
   type ObjectiveMeasure,
   type ObjectiveSpec,
+  type RegressionMargins,
   type RequestScope,
   type SloProfile,
   type Stat,
@@ -258,6 +260,30 @@ function resolveObjective(
   };
 }
 
+/** The profile's `regression:` margins; an objective id the profile lacks is a ConfigError. */
+function resolveRegression(
+  entry: NonNullable<ProfileFile["regression"]>,
+  objectives: readonly ObjectiveSpec[],
+  file: string,
+): RegressionMargins {
+  for (const id of Object.keys(entry.objectives)) {
+    if (!objectives.some((objective) => objective.id === id)) {
+      throw configIssue(
+        "PROFILE_INVALID",
+        file,
+        ["regression", "objectives", id],
+        `no objective "${id}" in this profile; use one of ${objectives.map((o) => o.id).join(", ")}`,
+      );
+    }
+  }
+  return {
+    ...(entry.latency !== undefined ? { latency: entry.latency } : {}),
+    ...(entry.errorRate !== undefined ? { errorRate: entry.errorRate } : {}),
+    ...(entry.throughput !== undefined ? { throughput: entry.throughput } : {}),
+    objectives: { ...entry.objectives },
+  };
+}
+
 /** Validates a parsed profile document against the tier table. Throws ConfigError. */
 export function resolveProfile(raw: unknown, tiers: TierTable, file: string): SloProfile {
   const parsed = profileFileSchema.safeParse(raw);
@@ -295,6 +321,9 @@ export function resolveProfile(raw: unknown, tiers: TierTable, file: string): Sl
     ...(profile.prometheus ? { prometheus: profile.prometheus } : {}),
     ...(profile.redaction
       ? { redaction: { showQueryValues: [...profile.redaction.showQueryValues] } }
+      : {}),
+    ...(profile.regression
+      ? { regression: resolveRegression(profile.regression, objectives, file) }
       : {}),
     objectives,
   };

@@ -1,3 +1,5 @@
+import type { ComparisonFigures, VerdictComparison } from "./comparison-block.js";
+
 /**
  * The verdict contract (JSON schema version 1). Reports, `slogate check`,
  * `slogate serve` and the Argo hooks all speak this shape; change it only by
@@ -65,6 +67,8 @@ export interface Verdict {
   run?: { id: string; scenario: string; target: string };
   /** Present when Prometheus was queried (`--prometheus`): server and client side by side. */
   prometheus?: PrometheusSection;
+  /** Present when the run was compared with a baseline (`--baseline`): did it get worse? */
+  comparison?: VerdictComparison;
 }
 
 /** Request figures of one source for the verdict's window; null where it gave none. */
@@ -134,4 +138,6 @@ export interface ReportInput {
   routes: RouteRow[];
   /** Query parameters whose values reports may show (the profile's `redaction`); absent: none. */
   redaction?: { showQueryValues: readonly string[] };
+  /** With a baseline: both runs' latency spectra and timelines, for the HTML report. */
+  comparisonFigures?: ComparisonFigures;
 }

@@ -1,3 +1,4 @@
+import type { VerdictComparison } from "./comparison-block.js";
 import type { WindowInfo } from "./measurement.js";
 import { attachPrometheusSection, type AttachPrometheusOptions } from "./prometheus-agreement.js";
 import { lowerTier } from "./tiers.js";
@@ -50,6 +51,8 @@ export interface BuildVerdictOptions {
   /** The signal that cut the run short, e.g. `SIGINT`. */
   interruptedBy?: string;
   run?: RunIdentity;
+  /** The run compared with a baseline: a regression fails it, an inconclusive comparison holds a pass back unless advisory. */
+  comparison?: VerdictComparison;
 }
 
 /**
@@ -124,6 +127,46 @@ function applyInterruption(verdict: Verdict, signal: string): Verdict {
   };
 }
 
+function listObjectives(comparison: VerdictComparison, verdict: string): string {
+  return comparison.objectives
+    .filter((objective) => objective.mandatory && objective.verdict === verdict)
+    .map((objective) => objective.id)
+    .join(", ");
+}
+
+/**
+ * The second gate: a regression of a mandatory objective fails a run the
+ * tiers passed (or could not judge); an inconclusive comparison makes a pass
+ * inconclusive unless the comparison is advisory. A fail or an error stays.
+ * The comparison is added as the verdict's `comparison` block.
+ */
+function applyComparison(verdict: Verdict, comparison: VerdictComparison): Verdict {
+  const findings: Finding[] = [];
+  let outcome = verdict.verdict;
+  if (comparison.verdict === "regressed") {
+    findings.push({
+      severity: "warning",
+      code: "BASELINE_REGRESSED",
+      message: `worse than the baseline beyond the margin: ${listObjectives(comparison, "regressed")}`,
+    });
+    if (outcome === "pass" || outcome === "inconclusive") outcome = "fail";
+  } else if (comparison.verdict === "inconclusive") {
+    const held = outcome === "pass" && !comparison.advisory;
+    findings.push({
+      severity: held ? "warning" : "info",
+      code: "BASELINE_INCONCLUSIVE",
+      message: `the comparison with the baseline cannot decide ${listObjectives(comparison, "inconclusive") || "any objective"}${held ? "; a pass needs a decided comparison (or --baseline-advisory)" : ""}`,
+    });
+    if (held) outcome = "inconclusive";
+  }
+  return {
+    ...verdict,
+    verdict: outcome,
+    findings: [...verdict.findings, ...findings],
+    comparison,
+  };
+}
+
 function describeWindow(window: WindowInfo): Verdict["window"] {
   return {
     // Empty when the evidence does not say (a summary's steady window).
@@ -139,8 +182,9 @@ function describeWindow(window: WindowInfo): Verdict["window"] {
  * In order: the outcome and tier (combineOutcome, combineTier); the findings,
  * then k6's thresholds against the outcome, then the other source's
  * findings; Prometheus's section and its mismatch policy
- * (attachPrometheusSection); and last an interruption, which keeps any pass
- * from standing. Pure: the inputs are left as they were.
+ * (attachPrometheusSection); the comparison with a baseline
+ * (applyComparison); and last an interruption, which keeps any pass from
+ * standing. Pure: the inputs are left as they were.
  */
 export function buildVerdict(options: BuildVerdictOptions): Verdict {
   const { k6, objectives } = options;
@@ -169,6 +213,7 @@ export function buildVerdict(options: BuildVerdictOptions): Verdict {
     ],
   };
   if (options.prometheus) verdict = attachPrometheusSection(verdict, options.prometheus);
+  if (options.comparison && judged) verdict = applyComparison(verdict, options.comparison);
   if (options.interruptedBy !== undefined) {
     verdict = applyInterruption(verdict, options.interruptedBy);
   }

@@ -1,4 +1,4 @@
-import type { ComparisonReport } from "../core/compare-runs.js";
+import { toObjectiveBlock, type ComparisonReport } from "../core/compare-runs.js";
 
 /**
  * A comparison as JSON: `{profile, verdict, baseline: {source, metadata},
@@ -20,25 +20,7 @@ export function renderComparisonJson(report: ComparisonReport): string {
     verdict: report.comparison.verdict,
     baseline: side(report.baseline),
     candidate: side(report.candidate),
-    objectives: report.comparison.objectives.map((objective) => {
-      const { effect } = objective;
-      return {
-        id: objective.id,
-        source: objective.source,
-        mandatory: objective.mandatory,
-        subject: objective.subject,
-        baseline: effect.baseline,
-        candidate: effect.candidate,
-        effect: effect.kind === "effect" ? effect.estimate : null,
-        scale: effect.kind === "effect" ? effect.scale : null,
-        interval: effect.kind === "effect" ? effect.interval : null,
-        confidence: effect.kind === "effect" ? effect.confidence : null,
-        margin: objective.margin,
-        verdict: objective.verdict,
-        reason: objective.reason,
-        method: effect.kind === "effect" ? effect.method : null,
-      };
-    }),
+    objectives: report.comparison.objectives.map(toObjectiveBlock),
     skipped: report.comparison.skipped,
     notes: report.comparison.notes,
   };

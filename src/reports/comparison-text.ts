@@ -1,11 +1,8 @@
-import type { ComparisonReport } from "../core/compare-runs.js";
+import { toObjectiveBlock, type ComparisonReport } from "../core/compare-runs.js";
 import {
   describeRun,
-  formatChange,
+  formatComparisonLines,
   formatComparisonVerdict,
-  formatFigure,
-  formatInterval,
-  formatMarginShort,
 } from "./comparison-figures.js";
 
 /** A comparison as plain text for a terminal: a verdict line, the two runs, one block per objective. */
@@ -16,19 +13,11 @@ export function renderComparisonText(report: ComparisonReport): string {
     `  baseline:  ${describeRun(report.baseline)}`,
     `  candidate: ${describeRun(report.candidate)}`,
     "",
+    ...formatComparisonLines({
+      objectives: comparison.objectives.map(toObjectiveBlock),
+      skipped: comparison.skipped,
+      notes: comparison.notes,
+    }),
   ];
-  for (const objective of comparison.objectives) {
-    const optional = objective.mandatory ? "" : " (informational)";
-    lines.push(
-      `${formatComparisonVerdict(objective.verdict).padEnd(12)} ${objective.id}${optional}: ` +
-        `${formatFigure(objective, objective.effect.baseline)} → ${formatFigure(objective, objective.effect.candidate)}, ` +
-        `change ${formatChange(objective.effect)}, 95 % interval ${formatInterval(objective.effect)}, margin ${formatMarginShort(objective)}`,
-      `             ${objective.reason}`,
-    );
-  }
-  for (const skipped of comparison.skipped) {
-    lines.push(`${"NOT COMPARED".padEnd(12)} ${skipped.id}: ${skipped.reason}`);
-  }
-  for (const note of comparison.notes) lines.push(`note: ${note}`);
   return `${lines.join("\n")}\n`;
 }

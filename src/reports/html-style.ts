@@ -20,6 +20,11 @@ h2 { font-size: 16px; margin: 0 0 10px; font-weight: 650; }
 .badge.fail { background: var(--fail); }
 .badge.inconclusive { background: var(--inconclusive); }
 .badge.error { background: var(--error); }
+/* Comparison verdicts: a regression reads as a failure, unchanged and improved as a pass. */
+.badge.regressed { background: var(--fail); }
+.badge.unchanged { background: var(--pass); }
+.badge.improved { background: var(--pass); }
+h2 .badge { vertical-align: 1px; margin-left: 6px; }
 .tiers { font-size: 15px; }
 table.data { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 table.data th, table.data td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { redactReportInput } from "../redact.js";
+import { createHash } from "node:crypto";
 import type { ObjectiveResult, ReportInput, RouteRow, Verdict } from "../core/types.js";
 import { InternalError } from "../errors.js";
 import {
@@ -14,7 +14,18 @@ import {
   MISSING,
 } from "./format.js";
 import { buildChartData, CHART_SCRIPT, type ChartBands } from "./html-charts.js";
+import {
+  buildComparisonChartData,
+  COMPARISON_CHART_SCRIPT,
+  renderComparisonSection,
+} from "./html-comparison.js";
+import { escapeHtml } from "./html-escape.js";
 import { PAGE_STYLE } from "./html-style.js";
+
+export { escapeHtml };
+
+// One script element for every chart, so the CSP names one hash for it.
+const PAGE_SCRIPT = `${CHART_SCRIPT}\n${COMPARISON_CHART_SCRIPT}`;
 
 /** uPlot's browser build and stylesheet, inlined into the page. */
 export interface UplotAssets {
@@ -29,9 +40,11 @@ export interface HtmlReportOptions {
 }
 
 /**
- * One self-contained HTML page: verdict header, latency (p50/p95/p99 with
- * the latency_p95 tier bands), throughput and error-rate charts, and the
- * objectives and per-route tables. Nothing is fetched: uPlot, styles and
+ * One self-contained HTML page: verdict header, the objectives table, the
+ * comparison with a baseline when there was one (its table, both runs'
+ * latency spectra overlaid and their p95 timelines), latency (p50/p95/p99
+ * with the latency_p95 tier bands), throughput and error-rate charts, and
+ * the per-route table. Nothing is fetched: uPlot, styles and
  * data are inline, and a Content-Security-Policy allows only the page's own
  * two scripts (by hash) and its own stylesheet. User-derived text is
  * HTML-escaped; the chart data travels as JSON in a non-executed script
@@ -49,10 +62,11 @@ export function renderHtml(input: ReportInput, options: HtmlReportOptions): stri
     }
   }
   const chartData = buildChartData(redacted);
+  const comparisonCharts = buildComparisonChartData(redacted.comparisonFigures);
   const style = `${options.uplot.css}\n${PAGE_STYLE}`;
   const csp = [
     "default-src 'none'",
-    `script-src ${hashSource(options.uplot.script)} ${hashSource(CHART_SCRIPT)}`,
+    `script-src ${hashSource(options.uplot.script)} ${hashSource(PAGE_SCRIPT)}`,
     `style-src ${hashSource(style)}`,
     "base-uri 'none'",
     "form-action 'none'",
@@ -74,6 +88,7 @@ export function renderHtml(input: ReportInput, options: HtmlReportOptions): stri
 ${renderHeader(verdict)}
 ${renderFindings(verdict)}
 <section class="panel"><h2>Objectives</h2>${renderObjectives(verdict)}</section>
+${renderComparisonSection(verdict.comparison, redacted.comparisonFigures, comparisonCharts)}
 ${
   chartData.seconds.length === 0
     ? '<section class="panel"><h2>Over time</h2><p class="empty">No timeline data in this window.</p></section>'
@@ -86,9 +101,9 @@ ${
 <section class="panel"><h2>Routes</h2>${renderRoutes(routes, chartData.bands.latencyMs)}</section>
 <footer>slogate verdict schema ${verdict.schemaVersion}. Times in UTC.</footer>
 </main>
-<script type="application/json" id="slogate-data">${serializeJsonForHtml(chartData)}</script>
+<script type="application/json" id="slogate-data">${serializeJsonForHtml({ ...chartData, comparison: comparisonCharts })}</script>
 <script>${options.uplot.script}</script>
-<script>${CHART_SCRIPT}</script>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;
@@ -198,16 +213,6 @@ function renderRoutes(routes: RouteRow[], latencyBands: ChartBands | null): stri
     return `<tr><td class="name">${escapeHtml(route.name)}</td><td>${escapeHtml(route.method)}</td><td class="num">${route.requests}</td><td class="num">${route.failed}</td><td class="num">${errorPercent}</td><td class="num">${formatNumber(route.ratePerSecond)}</td><td class="num">${ms(route.p50Ms)}</td><td class="num${over}">${ms(route.p95Ms)}</td><td class="num">${ms(route.p99Ms)}</td></tr>`;
   });
   return `<table class="data" id="routes"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`;
-}
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
 }
 
 /**

@@ -1,5 +1,12 @@
 import { redactReportInput } from "../redact.js";
 import type {
+  ComparedRunBlock,
+  ComparedRunMetadata,
+  ComparisonObjectiveBlock,
+  VerdictComparison,
+} from "../core/comparison-block.js";
+import type { CiMetadata } from "../core/ci-metadata.js";
+import type {
   Finding,
   ObjectiveResult,
   PrometheusSection,
@@ -25,6 +32,7 @@ const VERDICT_KEYS: KeyOrder<Verdict> = {
   objectives: 8,
   findings: 9,
   prometheus: 10,
+  comparison: 11,
 };
 const WINDOW_KEYS: KeyOrder<Verdict["window"]> = { from: 0, to: 1, kind: 2, seconds: 3 };
 const K6_KEYS: KeyOrder<Verdict["k6"]> = { version: 0, exitCode: 1, thresholdsPassed: 2 };
@@ -59,10 +67,72 @@ const TIMING_KEYS: KeyOrder<Section["timing"]> = {
   queryCount: 3,
 };
 
+type Comparison = VerdictComparison;
+const COMPARISON_KEYS: KeyOrder<Comparison> = {
+  verdict: 0,
+  advisory: 1,
+  baseline: 2,
+  objectives: 3,
+  skipped: 4,
+  notes: 5,
+};
+const COMPARED_RUN_KEYS: KeyOrder<ComparedRunBlock> = { source: 0, read: 1, files: 2, metadata: 3 };
+const RUN_METADATA_KEYS: KeyOrder<ComparedRunMetadata> = {
+  version: 0,
+  createdAt: 1,
+  scenario: 2,
+  window: 3,
+  sliceMs: 4,
+  sliceCount: 5,
+  requests: 6,
+  load: 7,
+  profile: 8,
+  k6Version: 9,
+  ci: 10,
+};
+const EVIDENCE_WINDOW_KEYS: KeyOrder<NonNullable<ComparedRunMetadata["window"]>> = {
+  kind: 0,
+  from: 1,
+  to: 2,
+  seconds: 3,
+};
+const LOAD_KEYS: KeyOrder<ComparedRunMetadata["load"]> = {
+  offeredRatePerSecond: 0,
+  achievedRequestRatePerSecond: 1,
+  achievedIterationRatePerSecond: 2,
+};
+const FINGERPRINT_KEYS: KeyOrder<ComparedRunMetadata["profile"]> = {
+  name: 0,
+  objectivesHash: 1,
+  objectives: 2,
+};
+const CI_KEYS: KeyOrder<CiMetadata> = { provider: 0, commit: 1, branch: 2, runUrl: 3 };
+const COMPARED_OBJECTIVE_KEYS: KeyOrder<ComparisonObjectiveBlock> = {
+  id: 0,
+  source: 1,
+  mandatory: 2,
+  subject: 3,
+  baseline: 4,
+  candidate: 5,
+  effect: 6,
+  scale: 7,
+  interval: 8,
+  confidence: 9,
+  margin: 10,
+  verdict: 11,
+  reason: 12,
+  method: 13,
+};
+// A union (ratio or difference margin): its keys are listed by hand.
+const MARGIN_KEYS: Record<string, number> = { kind: 0, worse: 1, ratio: 2, difference: 2 };
+const SKIPPED_KEYS: KeyOrder<Comparison["skipped"][number]> = { id: 0, reason: 1 };
+
 /**
  * The verdict as versioned JSON (schema {@link Verdict}), pretty-printed with
  * a fixed key order so two runs diff cleanly. Timeline and routes are not
- * part of the verdict contract and are left out.
+ * part of the verdict contract and are left out. A comparison with a
+ * baseline (`comparison`) gets the same redaction as the rest: its paths and
+ * CI URLs may carry credentials or query values.
  */
 export function renderJson(input: ReportInput): string {
   const { verdict } = redactReportInput(input);
@@ -81,8 +151,31 @@ export function renderJson(input: ReportInput): string {
         server: (figures) => orderKeys(figures, FIGURE_KEYS),
         timing: (timing) => orderKeys(timing, TIMING_KEYS),
       }),
+    comparison: orderComparison,
   });
   return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+function orderComparison(value: unknown): unknown {
+  return orderKeys(value, COMPARISON_KEYS, {
+    baseline: (run) =>
+      orderKeys(run, COMPARED_RUN_KEYS, {
+        metadata: (metadata) =>
+          orderKeys(metadata, RUN_METADATA_KEYS, {
+            window: (window) => orderKeys(window, EVIDENCE_WINDOW_KEYS),
+            load: (load) => orderKeys(load, LOAD_KEYS),
+            profile: (profile) => orderKeys(profile, FINGERPRINT_KEYS),
+            ci: (ci) => orderKeys(ci, CI_KEYS),
+          }),
+      }),
+    objectives: (objectives) =>
+      asArray(objectives).map((objective) =>
+        orderKeys(objective, COMPARED_OBJECTIVE_KEYS, {
+          margin: (margin) => orderKeys(margin, MARGIN_KEYS),
+        }),
+      ),
+    skipped: (skipped) => asArray(skipped).map((item) => orderKeys(item, SKIPPED_KEYS)),
+  });
 }
 
 type Nested = Record<string, (value: unknown) => unknown>;

@@ -1,5 +1,15 @@
 import { redactReportInput } from "../redact.js";
+import type { ComparisonObjectiveBlock, VerdictComparison } from "../core/comparison-block.js";
 import type { ObjectiveResult, ReportInput, RequiredTier, Verdict } from "../core/types.js";
+import {
+  describeRun,
+  formatChange,
+  formatComparisonVerdict,
+  formatFigure,
+  formatInterval,
+  formatIntervalHeading,
+  formatMarginShort,
+} from "./comparison-figures.js";
 import { describeObjective, formatK6, formatNumber, formatOutcome, formatWindow } from "./format.js";
 
 /**
@@ -19,14 +29,36 @@ import { describeObjective, formatK6, formatNumber, formatOutcome, formatWindow 
  *   treats an inconclusive mandatory objective as not passing;
  * - error → `<error>` (slogate could not evaluate it: a tool or query broke).
  *
- * The overall verdict, tiers, window and k6 run go in the suite's
- * `<properties>`; findings in its `<system-out>`.
+ * With a baseline (`verdict.comparison`), one more testcase per compared
+ * objective, named `<id> vs baseline`, classname `slogate.comparison`:
+ * - unchanged, improved → plain testcase;
+ * - regressed (mandatory) → `<failure type="regression">`: the change is a
+ *   defect, and it fails the run whatever the tiers said;
+ * - regressed (informational, not mandatory) → `<skipped message="informational: …">`,
+ *   as an advisory objective's miss: shown, not red;
+ * - inconclusive → `<skipped message="inconclusive: …">`, whether or not it
+ *   held the run back, as an inconclusive objective: the data could not
+ *   decide, which is no defect of the change. When it did hold a pass back
+ *   (not `--baseline-advisory`), the BASELINE_INCONCLUSIVE finding in the
+ *   suite's `<system-out>` says so, and slogate's exit code (2) is the gate.
+ * Objectives the evidence cannot compare and the comparison's notes go in
+ * the suite's `<system-out>`.
+ *
+ * The overall verdict, tiers, window and k6 run (and the baseline and the
+ * comparison's verdict) go in the suite's `<properties>`; findings in its
+ * `<system-out>`.
  */
 export function renderJunit(input: ReportInput): string {
   const { verdict } = redactReportInput(input);
+  const { comparison } = verdict;
   const counts = { failures: 0, errors: 0, skipped: 0 };
-  const cases = verdict.objectives.map((objective) => {
-    const body = renderCaseBody(objective, verdict.requiredTier);
+  const bodies = [
+    ...verdict.objectives.map((objective) => renderCaseBody(objective, verdict.requiredTier)),
+    ...(comparison === undefined
+      ? []
+      : comparison.objectives.map((objective) => renderComparisonCase(objective, comparison))),
+  ];
+  const cases = bodies.map((body) => {
     if (body.kind !== "pass") counts[body.kind] += 1;
     return body.xml;
   });
@@ -37,15 +69,17 @@ export function renderJunit(input: ReportInput): string {
     `<testsuites name="slogate" tests="${cases.length}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="${formatNumber(verdict.window.seconds)}">`,
     `  <testsuite name="${escapeXml(suiteName)}" tests="${cases.length}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="${formatNumber(verdict.window.seconds)}" timestamp="${escapeXml(verdict.window.from)}">`,
     "    <properties>",
-    ...renderProperties(verdict).map((line) => `      ${line}`),
+    ...renderProperties(verdict, comparison).map((line) => `      ${line}`),
     "    </properties>",
     ...cases,
   ];
-  if (verdict.findings.length > 0) {
-    const findings = verdict.findings.map(
-      (finding) => `${finding.severity} ${finding.code}: ${finding.message}`,
-    );
-    lines.push(`    <system-out>${escapeXml(findings.join("\n"))}</system-out>`);
+  const output = [
+    ...verdict.findings.map((finding) => `${finding.severity} ${finding.code}: ${finding.message}`),
+    ...(comparison?.skipped ?? []).map((skipped) => `not compared with the baseline: ${skipped.id}: ${skipped.reason}`),
+    ...(comparison?.notes ?? []).map((note) => `comparison note: ${note}`),
+  ];
+  if (output.length > 0) {
+    lines.push(`    <system-out>${escapeXml(output.join("\n"))}</system-out>`);
   }
   lines.push("  </testsuite>", "</testsuites>");
   return `${lines.join("\n")}\n`;
@@ -86,7 +120,48 @@ function renderCaseBody(objective: ObjectiveResult, requiredTier: RequiredTier):
   }
 }
 
-function renderProperties(verdict: Verdict): string[] {
+function renderComparisonCase(
+  objective: ComparisonObjectiveBlock,
+  comparison: VerdictComparison,
+): CaseBody {
+  const open = `    <testcase name="${escapeXml(`${objective.id} vs baseline`)}" classname="slogate.comparison">`;
+  const figures =
+    `${objective.subject}: ${formatFigure(objective, objective.baseline)} → ${formatFigure(objective, objective.candidate)}, ` +
+    `change ${formatChange(objective)}, ${formatIntervalHeading([objective])} ${formatInterval(objective)}, margin ${formatMarginShort(objective)}`;
+  const detail = [
+    figures,
+    objective.reason,
+    ...(objective.method === null ? [] : [`method: ${objective.method}`]),
+    `baseline: ${describeRun(comparison.baseline)}; mandatory: ${String(objective.mandatory)}`,
+  ].join("\n");
+  const systemOut = `      <system-out>${escapeXml(detail)}</system-out>`;
+  const close = "    </testcase>";
+  const skipped = (message: string): CaseBody => ({
+    kind: "skipped",
+    xml: [open, `      <skipped message="${escapeXml(message)}"/>`, systemOut, close].join("\n"),
+  });
+  switch (objective.verdict) {
+    case "unchanged":
+    case "improved":
+      return { kind: "pass", xml: [open, systemOut, close].join("\n") };
+    case "regressed": {
+      const message = `${objective.id} ${formatComparisonVerdict("regressed")}: ${figures}`;
+      if (!objective.mandatory) return skipped(`informational: ${message}`);
+      return {
+        kind: "failures",
+        xml: [
+          open,
+          `      <failure message="${escapeXml(message)}" type="regression">${escapeXml(detail)}</failure>`,
+          close,
+        ].join("\n"),
+      };
+    }
+    case "inconclusive":
+      return skipped(`inconclusive: ${objective.reason}`);
+  }
+}
+
+function renderProperties(verdict: Verdict, comparison: VerdictComparison | undefined): string[] {
   const properties: [string, string][] = [
     ["verdict", formatOutcome(verdict.verdict)],
     ["requiredTier", verdict.requiredTier],
@@ -97,6 +172,12 @@ function renderProperties(verdict: Verdict): string[] {
   ];
   if (verdict.run !== undefined) {
     properties.push(["run", verdict.run.id], ["scenario", verdict.run.scenario], ["target", verdict.run.target]);
+  }
+  if (comparison !== undefined) {
+    properties.push(
+      ["comparison", formatComparisonVerdict(comparison.verdict)],
+      ["baseline", describeRun(comparison.baseline)],
+    );
   }
   return properties.map(
     ([name, value]) => `<property name="${escapeXml(name)}" value="${escapeXml(value)}"/>`,

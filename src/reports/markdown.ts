@@ -1,5 +1,12 @@
 import { redactReportInput } from "../redact.js";
+import type { VerdictComparison } from "../core/comparison-block.js";
 import type { ReportInput, RouteRow } from "../core/types.js";
+import {
+  describeRun,
+  describeRunTime,
+  formatComparisonVerdict,
+} from "./comparison-figures.js";
+import { renderComparisonTable } from "./comparison-markdown.js";
 import {
   formatBound,
   formatK6,
@@ -11,6 +18,9 @@ import {
   formatWindow,
   MISSING,
 } from "./format.js";
+import { escapeMarkdown } from "./markdown-escape.js";
+
+export { escapeMarkdown };
 
 export interface MarkdownReportOptions {
   /** Route rows beyond this many are summarized in one line (PR comments are capped at 65536 characters). */
@@ -21,8 +31,9 @@ const DEFAULT_MAX_ROUTES = 50;
 
 /**
  * The verdict as GitHub-flavoured Markdown for a PR comment or a job summary:
- * a status line, the objectives table, findings and the per-route table in a
- * collapsed section. Every user- or tag-derived string is escaped.
+ * a status line, the objectives table, the comparison with a baseline when
+ * there was one, findings and the per-route table in a collapsed section.
+ * Every user- or tag-derived string is escaped.
  */
 export function renderMarkdown(input: ReportInput, options: MarkdownReportOptions = {}): string {
   const { verdict, routes } = redactReportInput(input);
@@ -68,6 +79,10 @@ export function renderMarkdown(input: ReportInput, options: MarkdownReportOption
     }
   }
 
+  if (verdict.comparison !== undefined) {
+    lines.push("", ...renderComparisonSection(verdict.comparison));
+  }
+
   if (verdict.findings.length > 0) {
     lines.push("", "**Findings**", "");
     for (const finding of verdict.findings) {
@@ -79,6 +94,20 @@ export function renderMarkdown(input: ReportInput, options: MarkdownReportOption
     lines.push("", ...renderRoutes(routes, options.maxRoutes ?? DEFAULT_MAX_ROUTES));
   }
   return `${lines.join("\n")}\n`;
+}
+
+function renderComparisonSection(comparison: VerdictComparison): string[] {
+  const ran = describeRunTime(comparison.baseline);
+  const advisory = comparison.advisory
+    ? " (advisory: an inconclusive comparison does not hold the run back)"
+    : "";
+  return [
+    `#### Compared with baseline: ${formatComparisonVerdict(comparison.verdict)}${advisory}`,
+    "",
+    `Baseline: ${escapeMarkdown(describeRun(comparison.baseline))}${ran === null ? "" : ` · from ${escapeMarkdown(ran)}`}`,
+    "",
+    ...renderComparisonTable(comparison),
+  ];
 }
 
 function renderRoutes(routes: RouteRow[], maxRoutes: number): string[] {
@@ -114,24 +143,4 @@ function formatMs(value: number | null): string {
 
 function toRow(cells: readonly string[]): string {
   return `| ${cells.join(" | ")} |`;
-}
-
-/**
- * Makes text inert inside a Markdown table cell or list item: backslash-escapes
- * every character GitHub gives meaning to inside a line (`|`, emphasis, code,
- * `[`/`]`, `$` for math, `~` for strikethrough), turns `<`, `>` and `&` into
- * entities so no raw HTML survives, keeps `@name` from pinging anyone, folds
- * line breaks and replaces control characters. Parentheses stay: without an
- * unescaped `]` before them they cannot form a link.
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n\u2028\u2029]+/g, " ")
-    // eslint-disable-next-line no-control-regex -- control characters are what this strips
-    .replace(/[\u0000-\u001f\u007f]/g, "\ufffd")
-    .replace(/[\\`*_[\]#!|~$]/g, (char) => `\\${char}`)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/@(?=\w)/g, "@&#8203;");
 }

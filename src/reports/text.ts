@@ -1,5 +1,12 @@
 import { redactReportInput } from "../redact.js";
+import type { ComparisonVerdict } from "../core/compare/index.js";
 import type { ObjectiveResult, Outcome, ReportInput } from "../core/types.js";
+import {
+  describeRun,
+  describeRunTime,
+  formatComparisonLines,
+  formatComparisonVerdict,
+} from "./comparison-figures.js";
 import {
   formatBound,
   formatK6,
@@ -34,6 +41,13 @@ const OUTCOME_STYLE: Record<Outcome, Style> = {
   error: "magenta",
 };
 
+const COMPARISON_STYLE: Record<ComparisonVerdict, Style> = {
+  regressed: "red",
+  inconclusive: "yellow",
+  unchanged: "green",
+  improved: "green",
+};
+
 const HEADINGS = ["OBJECTIVE", "SOURCE", "VALUE", "REQUIRED", "SAMPLES", "TIER", "VERDICT", "REASON"];
 
 // Numbers read best right-aligned.
@@ -41,7 +55,8 @@ const RIGHT_ALIGNED = new Set([2, 4]);
 
 /**
  * The terminal report: a header with the overall verdict, tiers, window and
- * k6 run, then one row per objective and the findings.
+ * k6 run, then one row per objective, the comparison with a baseline when
+ * there was one, and the findings.
  */
 export function renderText(input: ReportInput, options: TextReportOptions): string {
   const { verdict } = redactReportInput(input);
@@ -77,6 +92,20 @@ export function renderText(input: ReportInput, options: TextReportOptions): stri
     if (verdict.objectives.some((objective) => !objective.mandatory)) {
       lines.push(paint("dim", "* advisory: not mandatory, does not change the verdict"));
     }
+  }
+
+  if (verdict.comparison !== undefined) {
+    const { comparison } = verdict;
+    const ran = describeRunTime(comparison.baseline);
+    const word = formatComparisonVerdict(comparison.verdict);
+    const advisory = comparison.advisory ? " (advisory: an inconclusive comparison does not hold the run back)" : "";
+    lines.push(
+      "",
+      `${paint("bold", "Compared with baseline:")} ${paint(COMPARISON_STYLE[comparison.verdict], word)}${advisory}`,
+      `  baseline: ${clean(describeRun(comparison.baseline))}${ran === null ? "" : ` · from ${clean(ran)}`}`,
+      ...formatComparisonLines(comparison, clean).map((line) => `  ${line}`),
+    );
+    if (comparison.objectives.length === 0) lines.push(`  ${paint("dim", "no objective was compared")}`);
   }
 
   if (verdict.findings.length > 0) {

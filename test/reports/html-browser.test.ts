@@ -7,6 +7,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReportInput } from "../../src/core/types.js";
 import { writeReports } from "../../src/reports/write-reports.js";
+import { buildRegressedInput, INCONCLUSIVE_ADVISORY_INPUT } from "../fixtures/comparison-inputs.js";
 import {
   buildHostileInput,
   EMPTY_INPUT,
@@ -37,6 +38,12 @@ function buildAllHostileInput(): ReportInput {
       name: hostile,
     })),
   };
+}
+
+function withoutFigures(input: ReportInput): ReportInput {
+  const rest = { ...input };
+  delete rest.comparisonFigures;
+  return rest;
 }
 
 interface PageWatch {
@@ -241,6 +248,71 @@ describe("report.html in Chromium", () => {
     const screenshot = path.join(workDir, `${name.replace(/\W+/g, "-")}.png`);
     await page.screenshot({ path: screenshot, fullPage: true });
     console.log(`screenshot: ${screenshot}`);
+    await page.close();
+  });
+
+  it("draws the comparison with a baseline: both runs' spectra and timelines", async () => {
+    const input = buildRegressedInput();
+    const { files } = await writeReports(path.join(workDir, "comparison"), input);
+    // Three timeline charts and two comparison charts.
+    const { page, watch } = await openReport(context, files.html, 5);
+    const canvases = await inspectCanvases(page);
+    expect(canvases).toHaveLength(5);
+    for (const canvas of canvases) {
+      expect(canvas.width).toBeGreaterThan(300);
+      expect(canvas.inked).toBeGreaterThan(5_000);
+    }
+    for (const id of ["chart-comparison-spectrum", "chart-comparison-timeline"]) {
+      expect(await page.locator(`#${id} canvas`).count()).toBe(1);
+      const legend = await page.locator(`#${id} .u-legend`).innerText();
+      expect(legend).toMatch(/baseline[\s\S]*this run/);
+    }
+    // The spectrum's x axis is in nines: its right end is the fixture's last
+    // percentile, p99.9, where this run is 16× the baseline (2.998 → 47.97 ms).
+    const over = page.locator("#chart-comparison-spectrum .u-over");
+    const box = await over.boundingBox();
+    expect(box).not.toBeNull();
+    // hover() scrolls the chart into view first; the cursor snaps to the nearest point.
+    await over.hover({ position: { x: (box?.width ?? 2) - 2, y: (box?.height ?? 0) / 2 } });
+    const legend = await page.locator("#chart-comparison-spectrum .u-legend").innerText();
+    expect(legend).toMatch(/percentile\s*p99\.9(?![\d.])/);
+    expect(legend).toMatch(/baseline\s*3 ms[\s\S]*this run\s*48 ms/);
+    expect(await page.locator("#comparison-verdict").innerText()).toBe("REGRESSED");
+    expect(watch).toEqual({ dialogs: [], errors: [], requests: [] });
+    const screenshot = path.join(workDir, "comparison.png");
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log(`comparison screenshot: ${screenshot}`);
+    await page.close();
+  });
+
+  it.each<[string, ReportInput, number]>([
+    ["a hostile baseline path", buildRegressedInput(HOSTILE_STRINGS[1]), 5],
+    [
+      "a comparison without figures",
+      withoutFigures(INCONCLUSIVE_ADVISORY_INPUT),
+      3,
+    ],
+    [
+      "a comparison whose runs have one slice each",
+      {
+        ...INCONCLUSIVE_ADVISORY_INPUT,
+        comparisonFigures: {
+          subject: "http_req_duration of expected responses",
+          baseline: { spectrum: [{ percent: 0, ms: 0 }], timeline: [{ offsetSeconds: 0, p50Ms: 0, p95Ms: 0, requestsPerSecond: 1, failureRatio: 0 }] },
+          candidate: { spectrum: [], timeline: [] },
+        },
+      },
+      5,
+    ],
+  ])("renders %s without script errors", async (name, input, charts) => {
+    const { files } = await writeReports(path.join(workDir, name.replace(/\W+/g, "-")), input);
+    const { page, watch } = await openReport(context, files.html, charts);
+    expect(watch).toEqual({ dialogs: [], errors: [], requests: [] });
+    const state = await page.evaluate<{ pwned: unknown; images: number; scripts: number }>(READ_PAGE_STATE);
+    expect(state).toMatchObject({ pwned: null, images: 0, scripts: 3 });
+    expect(await page.locator("#comparison-baseline").innerText()).toContain(
+      input.verdict.comparison?.baseline.source ?? "",
+    );
     await page.close();
   });
 });
