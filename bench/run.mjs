@@ -12,6 +12,7 @@ const benches = [
   ["ndjson", "ndjson-eval.mjs"],
   ["capacity", "capacity.mjs"],
   ["compare", "compare-calibration.mjs"],
+  ["compare-size", "compare-size.mjs"],
 ].filter(([name]) => !only || name === only);
 
 const setup = spawnSync(

@@ -6,7 +6,8 @@
 #
 # Reads SLOGATE_SCENARIO, SLOGATE_TARGET, SLOGATE_PROFILE, SLOGATE_REQUIRE,
 # SLOGATE_RATE, SLOGATE_TIME_SCALE, SLOGATE_K6_RESULTS, SLOGATE_K6_EXIT_CODE,
-# SLOGATE_ARGS and SLOGATE_REPORTS_DIR (the action's inputs). Writes to
+# SLOGATE_BASELINE, SLOGATE_BASELINE_ADVISORY, SLOGATE_ARGS and
+# SLOGATE_REPORTS_DIR (the action's inputs). Writes to
 # $GITHUB_OUTPUT: exit-code, verdict, report-dir (absolute, empty when slogate
 # wrote no reports) and artifact-name.
 #
@@ -52,20 +53,28 @@ results="${SLOGATE_K6_RESULTS:-}"
 reports_dir="${SLOGATE_REPORTS_DIR:-reports}"
 [[ -n "$reports_dir" ]] || reports_dir=reports
 
-args=()
-if [[ -n "$results" ]]; then
-  [[ -z "$scenario" ]] ||
-    usage_error "inputs scenario and k6-results both set: give scenario (with target) to run k6, or k6-results to judge existing results"
-  read -r -d '' -a patterns <<<"$results" || true
-  files=()
+# Whitespace-separated paths with globs, expanded; a pattern matching nothing stays as given
+# (slogate then names the missing file).
+expand_paths() {
+  local patterns pattern matches
+  read -r -d '' -a patterns <<<"$1" || true
+  expanded=()
   shopt -s nullglob
   for pattern in "${patterns[@]}"; do
     # Unquoted on purpose: a glob such as results/runner-*.ndjson expands here.
     # shellcheck disable=SC2206
     matches=($pattern)
-    if ((${#matches[@]} > 0)); then files+=("${matches[@]}"); else files+=("$pattern"); fi
+    if ((${#matches[@]} > 0)); then expanded+=("${matches[@]}"); else expanded+=("$pattern"); fi
   done
   shopt -u nullglob
+}
+
+args=()
+if [[ -n "$results" ]]; then
+  [[ -z "$scenario" ]] ||
+    usage_error "inputs scenario and k6-results both set: give scenario (with target) to run k6, or k6-results to judge existing results"
+  expand_paths "$results"
+  files=("${expanded[@]}")
   stamp="$(date -u +%Y%m%d-%H%M%S)-check-$(printf '%04x' $((RANDOM % 65536)))"
   out_dir="$reports_dir/$stamp"
   args=(check --k6 "${files[@]}" --out "$out_dir")
@@ -84,6 +93,13 @@ else
 fi
 [[ -z "${SLOGATE_PROFILE:-}" ]] || args+=(--profile "$SLOGATE_PROFILE")
 [[ -z "${SLOGATE_REQUIRE:-}" ]] || args+=(--require "$SLOGATE_REQUIRE")
+if [[ -n "${SLOGATE_BASELINE:-}" ]]; then
+  expand_paths "$SLOGATE_BASELINE"
+  args+=(--baseline "${expanded[@]}")
+  [[ "${SLOGATE_BASELINE_ADVISORY:-false}" != true ]] || args+=(--baseline-advisory)
+elif [[ "${SLOGATE_BASELINE_ADVISORY:-false}" == true ]]; then
+  usage_error "input baseline-advisory is true but baseline is empty: set baseline to an evidence.json, a run directory or k6 NDJSON"
+fi
 if [[ -n "${SLOGATE_ARGS:-}" ]]; then
   read -r -d '' -a extra <<<"$SLOGATE_ARGS" || true
   args+=("${extra[@]}")

@@ -1,5 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
+import type { BaselineOptions } from "../commands/baseline.js";
+import type { ComparisonMargins } from "../core/compare-runs.js";
 import type { RequiredTier } from "../core/types.js";
+import { ConfigError } from "../errors.js";
 
 /** Option parsers and the option groups several commands share. */
 
@@ -99,4 +102,98 @@ export function addVerdictOptions(command: Command): Command {
         .choices(FORMAT_CHOICES)
         .default("text"),
     );
+}
+
+/** The margin and seed flags shared by compare and the `--baseline` of run and check. */
+export interface MarginFlags {
+  latencyMargin?: number;
+  errorRateMargin?: number;
+  throughputMargin?: number;
+  seed?: number;
+}
+
+function parseFraction(value: string): number {
+  const number = parsePositive(value);
+  if (number >= 1) throw new InvalidArgumentError("must be a fraction below 1 (0.10 = 10 %)");
+  return number;
+}
+
+/**
+ * `--latency-margin`, `--error-rate-margin`, `--throughput-margin` and
+ * `--seed`. Without a flag, the profile's `regression:` margins apply, else
+ * the defaults named in the help.
+ */
+export function addMarginOptions(command: Command): Command {
+  return command
+    .option(
+      "--latency-margin <fraction>",
+      "latency percentiles: a change beyond this ratio matters (default: the profile's regression.latency, else 0.10 = +10 %)",
+      parseFraction,
+    )
+    .option(
+      "--error-rate-margin <fraction>",
+      "error rate: a change beyond this difference matters (default: the profile's regression.errorRate, else 0.001 = 0.1 percentage point)",
+      parseFraction,
+    )
+    .option(
+      "--throughput-margin <fraction>",
+      "throughput (same offered load only): a drop beyond this ratio matters (default: the profile's regression.throughput, else 0.10 = −10 %)",
+      parseFraction,
+    )
+    .option(
+      "--seed <n>",
+      "seed of the bootstrap (same runs and seed, same intervals; default 1)",
+      parseCount,
+    );
+}
+
+/** The margins the flags set (only those given: the others come from the profile). */
+export function marginsFromFlags(flags: MarginFlags): Partial<ComparisonMargins> {
+  return {
+    ...(flags.latencyMargin !== undefined ? { latencyRatio: 1 + flags.latencyMargin } : {}),
+    ...(flags.errorRateMargin !== undefined ? { errorRateDifference: flags.errorRateMargin } : {}),
+    ...(flags.throughputMargin !== undefined
+      ? { throughputRatio: 1 - flags.throughputMargin }
+      : {}),
+  };
+}
+
+/** The flags addBaselineOptions adds. */
+export interface BaselineFlags extends MarginFlags {
+  baseline?: string[];
+  baselineAdvisory?: boolean;
+}
+
+/** `--baseline <files...>`, `--baseline-advisory` and the margin flags, shared by run and check. */
+export function addBaselineOptions(command: Command): Command {
+  return addMarginOptions(
+    command
+      .option(
+        "--baseline <files...>",
+        "also compare with this baseline: an evidence.json, a run directory (reports/<id>/) or k6 NDJSON (several merge); a regression fails the run",
+      )
+      .option(
+        "--baseline-advisory",
+        "an inconclusive comparison does not hold a passing run back (a regression still fails it)",
+      ),
+  );
+}
+
+/** The BaselineOptions of run and check from their flags; undefined without --baseline. */
+export function baselineFromFlags(flags: BaselineFlags): BaselineOptions | undefined {
+  if (!flags.baseline || flags.baseline.length === 0) {
+    if (flags.baselineAdvisory) {
+      throw new ConfigError(
+        "BASELINE_MISSING",
+        "--baseline-advisory: no --baseline given; pass --baseline <evidence.json|run-dir|k6.ndjson>",
+      );
+    }
+    return undefined;
+  }
+  return {
+    paths: flags.baseline,
+    advisory: flags.baselineAdvisory === true,
+    margins: marginsFromFlags(flags),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+  };
 }

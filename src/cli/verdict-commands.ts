@@ -1,21 +1,26 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
 import { Option, type Command } from "commander";
 import type { ReportInput, RequiredTier } from "../core/types.js";
 import type { PrometheusFlags } from "../sources/prometheus/collector.js";
 import type { CliContext } from "./context.js";
 import { VERDICT_EXIT } from "./exit-codes.js";
 import {
+  addBaselineOptions,
   addPrometheusOptions,
   addVerdictOptions,
   collectEnv,
   parsePositive,
+  baselineFromFlags,
   TIER_CHOICES,
+  type BaselineFlags,
   type StdoutFormat,
   type VerdictFlags,
 } from "./options.js";
 
 /** Commander wiring for the commands that end in a verdict: run, check and demo. */
 
-interface RunFlags extends VerdictFlags, PrometheusFlags {
+interface RunFlags extends VerdictFlags, PrometheusFlags, BaselineFlags {
   target: string;
   rate?: number;
   timeScale?: number;
@@ -23,7 +28,7 @@ interface RunFlags extends VerdictFlags, PrometheusFlags {
   reportsDir: string;
 }
 
-interface CheckFlags extends VerdictFlags, PrometheusFlags {
+interface CheckFlags extends VerdictFlags, PrometheusFlags, BaselineFlags {
   k6: string[];
   k6ExitCode?: string;
   out?: string;
@@ -47,31 +52,33 @@ async function emitVerdict(input: ReportInput, format: StdoutFormat): Promise<nu
 }
 
 export function registerVerdictCommands(program: Command, cli: CliContext): void {
-  addPrometheusOptions(
-    addVerdictOptions(
-      program
-        .command("run")
-        .description(
-          "run a scenario with k6 against a target, judge it and write reports/<run-id>/",
-        )
-        .argument(
-          "<scenario>",
-          "a bundled scenario's name (see `slogate scenarios`) or the path of your own .ts or .js file (type-checked, bundled with its npm dependencies)",
-        )
-        .requiredOption("--target <url>", "base URL of the service under test")
-        .option("--rate <n>", "steady iterations per second", parsePositive)
-        .option(
-          "--time-scale <factor>",
-          "multiply every scenario duration (0.05 for a short CI run)",
-          parsePositive,
-        )
-        .option(
-          "-e, --env <KEY=VALUE>",
-          "more environment for the scenario (repeatable)",
-          collectEnv,
-          {},
-        )
-        .option("--reports-dir <dir>", "where <run-id>/ is written", "reports"),
+  addBaselineOptions(
+    addPrometheusOptions(
+      addVerdictOptions(
+        program
+          .command("run")
+          .description(
+            "run a scenario with k6 against a target, judge it and write reports/<run-id>/",
+          )
+          .argument(
+            "<scenario>",
+            "a bundled scenario's name (see `slogate scenarios`) or the path of your own .ts or .js file (type-checked, bundled with its npm dependencies)",
+          )
+          .requiredOption("--target <url>", "base URL of the service under test")
+          .option("--rate <n>", "steady iterations per second", parsePositive)
+          .option(
+            "--time-scale <factor>",
+            "multiply every scenario duration (0.05 for a short CI run)",
+            parsePositive,
+          )
+          .option(
+            "-e, --env <KEY=VALUE>",
+            "more environment for the scenario (repeatable)",
+            collectEnv,
+            {},
+          )
+          .option("--reports-dir <dir>", "where <run-id>/ is written", "reports"),
+      ),
     ),
   ).action(async (scenario: string, flags: RunFlags) => {
     const signal = cli.interruptSignal();
@@ -79,6 +86,7 @@ export function registerVerdictCommands(program: Command, cli: CliContext): void
     const { parseWindowOption } = await import("../commands/check.js");
     const { prometheusOptionsFromFlags } = await import("../sources/prometheus/collector.js");
     const prometheus = prometheusOptionsFromFlags(flags);
+    const baseline = baselineFromFlags(flags);
     const result = await run({
       scenario,
       target: flags.target,
@@ -93,6 +101,7 @@ export function registerVerdictCommands(program: Command, cli: CliContext): void
       ...(flags.rate !== undefined ? { ratePerSecond: flags.rate } : {}),
       ...(flags.timeScale !== undefined ? { timeScale: flags.timeScale } : {}),
       ...(prometheus ? { prometheus } : {}),
+      ...(baseline ? { baseline } : {}),
     });
     process.stderr.write(
       `slogate: k6 ${result.k6.exit.code} (${result.k6.exit.name}); reports in ${result.dir}\n`,
@@ -100,19 +109,24 @@ export function registerVerdictCommands(program: Command, cli: CliContext): void
     cli.setExitCode(await emitVerdict(result.report, flags.format));
   });
 
-  addPrometheusOptions(
-    addVerdictOptions(
-      program
-        .command("check")
-        .description(
-          "judge k6 results produced elsewhere (NDJSON from --out json, plain or .gz, or a summary JSON)",
-        )
-        .requiredOption(
-          "--k6 <files...>",
-          "k6 result files; several NDJSON files (distributed runners) merge",
-        )
-        .option("--k6-exit-code <code>", "k6's exit code, if known (99 = its thresholds crossed)")
-        .option("--out <dir>", "also write every report format into this directory"),
+  addBaselineOptions(
+    addPrometheusOptions(
+      addVerdictOptions(
+        program
+          .command("check")
+          .description(
+            "judge k6 results produced elsewhere (NDJSON from --out json, plain or .gz, or a summary JSON)",
+          )
+          .requiredOption(
+            "--k6 <files...>",
+            "k6 result files; several NDJSON files (distributed runners) merge",
+          )
+          .option("--k6-exit-code <code>", "k6's exit code, if known (99 = its thresholds crossed)")
+          .option(
+            "--out <dir>",
+            "also write every report format and the run's evidence.json into this directory",
+          ),
+      ),
     ),
   ).action(async (flags: CheckFlags) => {
     const { check, parseWindowOption } = await import("../commands/check.js");
@@ -120,6 +134,8 @@ export function registerVerdictCommands(program: Command, cli: CliContext): void
       await import("../sources/prometheus/collector.js");
     const { loadProfile } = await import("../sources/load-profile.js");
     const prometheus = prometheusOptionsFromFlags(flags);
+    const baseline = baselineFromFlags(flags);
+    if (flags.out) await mkdir(flags.out, { recursive: true });
     const report = await check({
       k6Paths: flags.k6,
       profile: flags.profile,
@@ -129,6 +145,8 @@ export function registerVerdictCommands(program: Command, cli: CliContext): void
       ...(prometheus
         ? { prometheus: createPrometheusCollector(loadProfile(flags.profile).profile, prometheus) }
         : {}),
+      ...(baseline ? { baseline } : {}),
+      ...(flags.out ? { evidenceFile: path.join(flags.out, "evidence.json") } : {}),
     });
     if (flags.out) {
       const { writeReports } = await import("../reports/index.js");
@@ -140,7 +158,7 @@ export function registerVerdictCommands(program: Command, cli: CliContext): void
   program
     .command("demo")
     .description(
-      "the main job: start the reference services, run smoke and a short load test with k6, judge, report",
+      "the main job: start the reference services, run smoke and a short load test with k6, judge, report; then the load again with an injected latency fault, compared with the first as its baseline",
     )
     .option("--rate <n>", "steady iterations per second of the load test", parsePositive, 50)
     .option("--time-scale <factor>", "scale of the 2m/5m/2m load shape", parsePositive, 0.1)
@@ -165,16 +183,31 @@ export function registerVerdictCommands(program: Command, cli: CliContext): void
         signal,
         ...(flags.require ? { require: flags.require } : {}),
       });
-      for (const [name, step] of [
+      const steps = [
         ["smoke", result.smoke],
         ["load", result.load],
-      ] as const) {
+        ...(result.regression ? [["regression", result.regression] as const] : []),
+      ] as const;
+      for (const [name, step] of steps) {
         process.stdout.write(
           `\n== ${name}: ${step.report.verdict.verdict} (k6 ${step.k6.exit.code} ${step.k6.exit.name})\n`,
         );
         process.stdout.write(renderReport("text", step.report, { color }));
         process.stdout.write(`reports: ${step.dir} (open ${step.files.html ?? "report.html"})\n`);
       }
-      cli.setExitCode(VERDICT_EXIT[result.load.report.verdict.verdict]);
+      const loadExit = VERDICT_EXIT[result.load.report.verdict.verdict];
+      if (!result.regression) {
+        cli.setExitCode(loadExit);
+        return;
+      }
+      const regression = result.regression.report.verdict;
+      const caught = regression.comparison?.verdict === "regressed";
+      process.stdout.write(
+        caught
+          ? `\n== the regression step failed as it should: its tiers are ${regression.achievedTier ?? "n/a"}, but it is worse than the load run beyond the margin (${result.regressionFault})\n`
+          : `\n== the comparison did not call the injected fault (${result.regressionFault}) a regression: ${regression.comparison?.verdict ?? "not compared"}\n`,
+      );
+      // The demo passes when the load run passed and the injected regression was caught.
+      cli.setExitCode(loadExit !== 0 ? loadExit : caught ? 0 : VERDICT_EXIT.inconclusive);
     });
 }

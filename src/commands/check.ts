@@ -1,4 +1,5 @@
-import type { PointSelection } from "../core/evidence.js";
+import type { EvidenceFileV1 } from "../core/evidence-file.js";
+import type { K6Evidence, PointSelection } from "../core/evidence.js";
 import { evaluateEvidence, type EvaluateOptions } from "../core/evaluate.js";
 import { resolveJudgedWindow } from "../core/judged-window.js";
 import type { ExternalMeasurement } from "../core/measurement.js";
@@ -8,7 +9,11 @@ import type { RunIdentity } from "../core/verdict.js";
 import { ConfigError } from "../errors.js";
 import { describeK6Exit } from "../k6/exit-codes.js";
 import { readK6Evidence } from "../sources/k6/read-evidence.js";
+import type { SloProfile } from "../core/profile.js";
+import { buildEvidenceFromK6, writeEvidenceFile } from "../sources/evidence-file.js";
 import { loadProfile } from "../sources/load-profile.js";
+import { compareWithBaseline, readBaseline, type BaselineOptions } from "./baseline.js";
+import type { SideReadOptions } from "./compare-side.js";
 
 /** Points tagged phase=steady, the whole run, or an explicit time range (ISO, Unix ms, `now`, `-10m`). */
 export type CheckWindow =
@@ -42,6 +47,14 @@ export interface CheckOptions {
   interruptedBy?: string | null;
   /** Which run produced the evidence (`slogate run`); written into the verdict. */
   run?: RunIdentity;
+  /** Write the run's evidence file here (evidence.json, or .json.gz), for later comparisons. */
+  evidenceFile?: string;
+  /** Compare the run with this baseline as well: the verdict's second gate. */
+  baseline?: BaselineOptions;
+  /** The k6 version and scenario recorded in the evidence file. */
+  scenario?: string | null;
+  /** CI variables for the evidence file's metadata; process.env by default. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 const NO_WINDOW: Finding = {
@@ -110,11 +123,27 @@ export async function check(options: CheckOptions): Promise<ReportInput> {
     options.thresholdsDir ? { thresholdsDir: options.thresholdsDir } : {},
   );
   const selection = toSelection(options.window, options.now ?? (() => new Date()));
+  const sideOptions = {
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  };
+  // A bad baseline is the user's mistake: said before anything else is read.
+  const baseline = options.baseline
+    ? await readBaseline(options.baseline, profile, sideOptions)
+    : null;
   // Built-in metrics the reader skips by default (iteration_duration, http_req_waiting…) are read when an objective needs them.
   const trackMetrics = profile.objectives.flatMap((objective) =>
     objective.measure.kind === "k6" ? [objective.measure.metric] : [],
   );
   const evidence = await readK6Evidence(options.k6Paths, { selection, trackMetrics });
+  const kept =
+    options.evidenceFile !== undefined || baseline !== null
+      ? await keepEvidence(evidence, profile, options, sideOptions)
+      : null;
+  const compared =
+    baseline && options.baseline && kept
+      ? compareWithBaseline(baseline, kept.candidate, profile, options.baseline)
+      : null;
   const exitCode = options.k6ExitCode ?? null;
   const exit = exitCode === null ? null : describeK6Exit(exitCode, null);
   const base: EvaluateOptions = {
@@ -130,21 +159,90 @@ export async function check(options: CheckOptions): Promise<ReportInput> {
     },
     ...(options.interruptedBy ? { interruptedBy: options.interruptedBy } : {}),
     ...(options.run ? { run: options.run } : {}),
+    ...(compared ? { comparison: compared.comparison } : {}),
   };
+  const withFigures = (report: ReportInput): ReportInput =>
+    compared?.figures ? { ...report, comparisonFigures: compared.figures } : report;
+  const keptFindings = kept?.findings ?? [];
   const prometheus = options.prometheus;
   if (typeof prometheus !== "function") {
-    return evaluateEvidence(prometheus ? { ...base, external: prometheus } : base);
+    return withFigures(
+      evaluateEvidence({
+        ...base,
+        ...(prometheus ? { external: prometheus } : {}),
+        ...(keptFindings.length > 0 ? { findings: keptFindings } : {}),
+      }),
+    );
   }
 
   // Prometheus is asked about the window the verdict judges, with k6's view
   // of it; then both sources are judged together, once.
   const judged = resolveJudgedWindow(base);
-  if (judged.window === null) return evaluateEvidence({ ...base, findings: [NO_WINDOW] });
+  if (judged.window === null) {
+    return withFigures(evaluateEvidence({ ...base, findings: [NO_WINDOW, ...keptFindings] }));
+  }
   const collected = await prometheus({ ...judged.window, client: judged.client });
-  return evaluateEvidence({
-    ...base,
-    external: collected.measurements,
-    findings: collected.findings,
-    prometheus: { server: collected.server, timing: collected.timing },
+  return withFigures(
+    evaluateEvidence({
+      ...base,
+      external: collected.measurements,
+      findings: [...collected.findings, ...keptFindings],
+      prometheus: { server: collected.server, timing: collected.timing },
+    }),
+  );
+}
+
+/**
+ * The run's evidence file: built from its NDJSON for the window the verdict
+ * judges, written to `options.evidenceFile` when asked. Without NDJSON (a k6
+ * summary) or with an explicit time range there is none; the comparison then
+ * says why, and a file that cannot be written is a finding, not a lost verdict.
+ */
+async function keepEvidence(
+  evidence: K6Evidence,
+  profile: SloProfile,
+  options: CheckOptions,
+  sideOptions: SideReadOptions,
+): Promise<{ candidate: EvidenceFileV1 | { unavailable: string }; findings: Finding[] }> {
+  if (evidence.kind !== "stream") {
+    return {
+      candidate: {
+        unavailable: "a k6 summary has no time slices; pass the run's NDJSON (--out json)",
+      },
+      findings: [],
+    };
+  }
+  if (options.window?.kind === "range") {
+    return {
+      candidate: {
+        unavailable:
+          "the verdict judged an explicit --window range; evidence files hold the steady or the whole-run window",
+      },
+      findings: [],
+    };
+  }
+  const candidate = await buildEvidenceFromK6({
+    k6Paths: options.k6Paths,
+    profile,
+    ...(options.window ? { window: options.window.kind } : {}),
+    scenario: options.scenario ?? options.run?.scenario ?? null,
+    k6Version: options.k6Version ?? null,
+    ...sideOptions,
   });
+  if (options.evidenceFile === undefined) return { candidate, findings: [] };
+  try {
+    await writeEvidenceFile(options.evidenceFile, candidate);
+    return { candidate, findings: [] };
+  } catch (cause) {
+    return {
+      candidate,
+      findings: [
+        {
+          severity: "warning",
+          code: "EVIDENCE_NOT_WRITTEN",
+          message: `${options.evidenceFile}: the evidence file could not be written (${(cause as Error).message})`,
+        },
+      ],
+    };
+  }
 }

@@ -30,12 +30,22 @@ export interface DemoResult {
   targetUrl: string;
   smoke: RunResult;
   load: RunResult;
+  /** The same load with an injected latency fault, compared with `load` as its baseline; absent when interrupted before it. */
+  regression?: RunResult;
+  /** The fault injected for `regression`, as a fault spec. */
+  regressionFault: string;
 }
+
+/** Added to every request of the regression step: far beyond the 10 % margin, well inside the tiers. */
+export const DEMO_REGRESSION_FAULT = "latency=20ms,seed=7";
 
 /**
  * The main job end to end: start the reference services on loopback, run the
  * smoke scenario (every endpoint once, with checks), then a short load test
- * in the seed's ramp-up/steady/ramp-down shape, each judged and reported.
+ * in the seed's ramp-up/steady/ramp-down shape, each judged and reported;
+ * then the same load again with 20 ms added to every request, judged against
+ * the tiers and compared with the first load as its baseline: a run that
+ * passes the tiers and fails as a regression.
  */
 export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
   const step = options.onStep ?? (() => {});
@@ -98,13 +108,32 @@ async function runSteps(
     const smoke = await run({ ...common, scenario: "smoke", window: { kind: "all" } });
     stopIfInterrupted();
     step(`load: ramp-up, steady, ramp-down at ${options.ratePerSecond ?? 50} iterations/s`);
-    const load = await run({
-      ...common,
+    const loadShape = {
       scenario: "load",
       ratePerSecond: options.ratePerSecond ?? 50,
       timeScale: options.timeScale ?? 0.1,
+    };
+    const load = await run({ ...common, ...loadShape });
+    // Interrupted during the load test: what ran is reported, the regression step is skipped.
+    if (options.signal?.aborted) {
+      return { targetUrl: targets.url, smoke, load, regressionFault: DEMO_REGRESSION_FAULT };
+    }
+    step(
+      `regression: the same load with an injected fault (${DEMO_REGRESSION_FAULT}), compared with the load run as its baseline`,
+    );
+    targets.setFaults(DEMO_REGRESSION_FAULT);
+    const regression = await run({
+      ...common,
+      ...loadShape,
+      baseline: { paths: [load.dir] },
     });
-    return { targetUrl: targets.url, smoke, load };
+    return {
+      targetUrl: targets.url,
+      smoke,
+      load,
+      regression,
+      regressionFault: DEMO_REGRESSION_FAULT,
+    };
   } finally {
     await targets.close();
   }

@@ -18,6 +18,7 @@ import {
   type PrometheusOptions,
 } from "../sources/prometheus/collector.js";
 import { resolvePrometheusAuth } from "../sources/prometheus/auth.js";
+import { readBaseline, type BaselineOptions } from "./baseline.js";
 import { createRunId } from "./run-id.js";
 
 export interface RunOptions {
@@ -43,6 +44,8 @@ export interface RunOptions {
   reportsDir?: string;
   /** k6's console output as it comes (progress); nothing by default. */
   onK6Output?: (chunk: string) => void;
+  /** Compare the run with this baseline too (`--baseline`); it is read before any load is sent. */
+  baseline?: BaselineOptions;
   /** Interrupts the run: k6 gets the signal the abort names, ends gracefully, and what it measured is judged. */
   signal?: AbortSignal;
   now?: () => Date;
@@ -86,6 +89,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ? createPrometheusCollector(profile, options.prometheus)
     : undefined;
   const requiredTier = options.require ?? profile.requiredTier;
+  // A bad baseline is one line and exit 3 before any load is sent.
+  const baseline = options.baseline
+    ? { ...options.baseline, read: await readBaseline(options.baseline, profile) }
+    : undefined;
   const bundle = await bundleScenario(options.scenario);
   await checkTargetReachable(options.target);
   const k6 = await ensureK6();
@@ -177,6 +184,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ...(collector ? { prometheus: collector } : {}),
     interruptedBy: result.interruptedBy,
     run,
+    scenario: options.scenario,
+    evidenceFile: path.join(dir, "evidence.json"),
+    ...(baseline ? { baseline } : {}),
   });
   const { files } = await writeReports(dir, report);
   return { runId, dir, report, files, k6: result };

@@ -6,11 +6,12 @@ import { Ajv, type ErrorObject } from "ajv";
 import { readCiMetadata } from "../core/ci-metadata.js";
 import {
   buildBoundedEvidenceFile,
-  decodeSliceHistogram,
+  decodeGroupDurations,
   EVIDENCE_FORMAT,
   EVIDENCE_VERSION,
   findEvidenceInconsistency,
   type EvidenceFileV1,
+  SliceDecodeError,
   type ProfileFingerprint,
 } from "../core/evidence-file.js";
 import type { SloProfile } from "../core/profile.js";
@@ -195,17 +196,15 @@ export async function readEvidenceFile(file: string): Promise<EvidenceFileV1> {
     throw new InputError("EVIDENCE_INVALID", `${file}: ${inconsistency}; ${REMAKE}`);
   }
   for (const [i, group] of evidence.groups.entries()) {
-    for (const [j, encoded] of group.durations.entries()) {
-      if (encoded === null) continue;
-      try {
-        decodeSliceHistogram(encoded);
-      } catch (cause) {
-        throw new InputError(
-          "EVIDENCE_INVALID",
-          `${file}: groups[${i}].durations[${j}] is not an encoded histogram (${(cause as Error).message}); ${REMAKE}`,
-          { cause },
-        );
-      }
+    try {
+      decodeGroupDurations(group);
+    } catch (cause) {
+      const j = cause instanceof SliceDecodeError ? cause.sliceIndex : 0;
+      throw new InputError(
+        "EVIDENCE_INVALID",
+        `${file}: groups[${i}].durations[${j}] is not an encoded histogram (${(cause as Error).message}); ${REMAKE}`,
+        { cause },
+      );
     }
   }
   return evidence;

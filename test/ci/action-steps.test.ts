@@ -282,6 +282,54 @@ describe("the GitHub Action's steps in a project without slogate", () => {
   );
 });
 
+describe("the GitHub Action's baseline input", () => {
+  it(
+    "passes baseline (a glob) to slogate: the verdict's comparison names it and never calls 2 % errors unchanged",
+    async () => {
+      expect(ndjson.pass, "needs the NDJSON of the passing run above").toBeDefined();
+      expect(ndjson.fail, "needs the NDJSON of the failing run above").toBeDefined();
+      const project = tempProject({ name: "baseline-input", private: true });
+      mkdirSync(path.join(project, "main"));
+      copyFileSync(ndjson.pass ?? "", path.join(project, "main", "runner-1.ndjson"));
+      copyFileSync(ndjson.fail ?? "", path.join(project, "pr.ndjson"));
+
+      const result = await runAction(project, {
+        "k6-results": "pr.ndjson",
+        baseline: "main/runner-*.ndjson",
+        profile: "users-api",
+        version: `file:${tarball}`,
+      });
+      expect(result.exitCode, logOf(result)).toBe(1);
+      const reportDir = result.outputs["report-dir"] ?? "";
+      const verdict = JSON.parse(readFileSync(path.join(reportDir, "verdict.json"), "utf8")) as {
+        comparison?: {
+          baseline: { files: string[] };
+          objectives: { id: string; verdict: string }[];
+        };
+      };
+      expect(verdict.comparison?.baseline.files).toEqual(["main/runner-1.ndjson"]);
+      // The 12 s steady window holds 6 slices, fewer than a decided comparison needs:
+      // 2 % errors against none is never "unchanged" (the tiers fail the run anyway).
+      const errorRate = verdict.comparison?.objectives.find((o) => o.id === "error_rate");
+      expect(["regressed", "inconclusive"]).toContain(errorRate?.verdict);
+      // check --out keeps the candidate's evidence beside its reports, for the next comparison.
+      expect(existsSync(path.join(reportDir, "evidence.json"))).toBe(true);
+    },
+    STEP_TIMEOUT_MS * 2,
+  );
+
+  it("names baseline-advisory without baseline in one line and exits 3", async () => {
+    const result = await runAction(projectWithDependency, {
+      "k6-results": "pr.ndjson",
+      "baseline-advisory": "true",
+    });
+    expect(result.exitCode, logOf(result)).toBe(3);
+    expect(stepById(result, "slogate").stderr).toMatch(
+      /^::error title=slogate::input baseline-advisory is true but baseline is empty/m,
+    );
+  });
+});
+
 describe("the GitLab template's script", () => {
   const template = jobsOf(readGitlabCi(path.join(ROOT, "ci/gitlab/slogate.gitlab-ci.yml")));
   const job: GitlabJob = template[".slogate"] ?? {};

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadProfile } from "../../src/sources/load-profile.js";
@@ -8,10 +8,10 @@ import { reportsDirOf, runCli, tempDir } from "./cli.js";
 
 // The regression gate end to end: the built CLI runs the real k6 with the
 // load scenario against the real reference service on loopback, twice
-// healthy, once with 30 ms added to every request, once at a low rate, and
-// `slogate compare` judges the runs against each other. TIME_SCALE 0.04
-// gives a ~12 s steady window (~6 two-second slices beside the edges), so
-// each run takes ~25 s.
+// healthy, once with 30 ms added to every request, once with 2 % of requests
+// failing, once at a low rate; `slogate compare`, `run --baseline` and
+// `check --baseline` judge the runs against each other. TIME_SCALE 0.06
+// gives a ~18 s steady window (~9 two-second slices), so each run takes ~35 s.
 
 interface ComparisonJson {
   verdict: string;
@@ -29,7 +29,33 @@ interface ComparisonJson {
 
 const cwd = tempDir("slogate-compare-");
 
-async function load(faults: string, rate: number): Promise<string> {
+interface GateVerdict {
+  verdict: string;
+  achievedTier: string | null;
+  objectives: { id: string; verdict: string; mandatory: boolean }[];
+  findings: { code: string }[];
+  comparison?: {
+    verdict: string;
+    advisory: boolean;
+    baseline: { source: string; read: string };
+    objectives: { id: string; verdict: string; interval: [number, number] | null }[];
+  };
+}
+
+function readVerdict(dir: string): GateVerdict {
+  return JSON.parse(readFileSync(path.join(dir, "verdict.json"), "utf8")) as GateVerdict;
+}
+
+function comparedVerdict(verdict: GateVerdict, id: string): string | undefined {
+  return verdict.comparison?.objectives.find((o) => o.id === id)?.verdict;
+}
+
+/** A run of the load scenario; its exit code and reports directory. */
+async function load(
+  faults: string,
+  rate: number,
+  extra: string[] = [],
+): Promise<{ dir: string; code: number | null }> {
   let targets: RunningTargets | undefined;
   try {
     targets = await startTargets({ port: 0, faults });
@@ -49,11 +75,12 @@ async function load(faults: string, rate: number): Promise<string> {
         "PRE_VUS=40",
         "--format",
         "json",
+        ...extra,
       ],
       { cwd },
     );
     expect([0, 1, 2], result.stderr.slice(-1500)).toContain(result.code);
-    return reportsDirOf(result);
+    return { dir: reportsDirOf(result), code: result.code };
   } finally {
     await targets?.close();
   }
@@ -86,16 +113,24 @@ async function compare(baseline: string, candidate: string, extra: string[] = []
 
 describe("slogate compare, real k6 against the reference service", () => {
   const runs: Record<string, string> = {};
+  const codes: Record<string, number | null> = {};
   beforeAll(async () => {
-    runs.healthyA = await load("none", 80);
-    runs.healthyB = await load("none", 80);
-    runs.slow = await load("latency=30ms,seed=3", 80);
-    runs.short = await load("none", 20);
-  }, 300_000);
+    const keep = (name: string, result: { dir: string; code: number | null }) => {
+      runs[name] = result.dir;
+      codes[name] = result.code;
+    };
+    keep("healthyA", await load("none", 80));
+    // The second healthy run and the faulty one are judged against the first as they run.
+    keep("healthyB", await load("none", 80, ["--baseline", runs.healthyA ?? ""]));
+    keep("slow", await load("latency=30ms,seed=3", 80));
+    keep("errors", await load("error=2%,seed=5", 80, ["--baseline", runs.healthyA ?? ""]));
+    keep("short", await load("none", 20));
+  }, 420_000);
 
   it("never calls two runs of the same healthy service regressed (A/A)", async () => {
     const { result, json, byId } = await compare(runs.healthyA ?? "", runs.healthyB ?? "");
-    expect(json.baseline.read).toBe("k6-ndjson");
+    // A run directory holds its evidence.json now; its NDJSON is read only without one.
+    expect(json.baseline.read).toBe("evidence");
     expect(json.baseline.metadata.scenario).toBe("load");
     expect(["unchanged", "inconclusive", "improved"]).toContain(byId("latency_p95").verdict);
     expect(byId("error_rate").verdict).not.toBe("regressed");
@@ -137,6 +172,132 @@ describe("slogate compare, real k6 against the reference service", () => {
     expect(byId("latency_p95").verdict).toBe("inconclusive");
     expect(json.verdict).toBe("inconclusive");
     expect(result.code).toBe(2);
+  }, 60_000);
+
+  it("writes every run's evidence.json beside its verdict", () => {
+    for (const name of ["healthyA", "slow", "short"]) {
+      const evidence = JSON.parse(
+        readFileSync(path.join(runs[name] ?? "", "evidence.json"), "utf8"),
+      ) as { format: string; version: number; scenario: string; groups: unknown[] };
+      expect(evidence.format).toBe("slogate-evidence");
+      expect(evidence.version).toBe(1);
+      expect(evidence.scenario).toBe("load");
+      expect(evidence.groups.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("run --baseline on the same healthy service (A/A) is never regressed and never fails", () => {
+    const verdict = readVerdict(runs.healthyB ?? "");
+    console.log(
+      `run --baseline A/A: exit ${codes.healthyB}, verdict ${verdict.verdict}, comparison ${verdict.comparison?.verdict}`,
+    );
+    expect(verdict.comparison?.baseline.read).toBe("evidence");
+    expect(["unchanged", "inconclusive", "improved"]).toContain(verdict.comparison?.verdict);
+    expect(comparedVerdict(verdict, "latency_p95")).not.toBe("regressed");
+    expect(comparedVerdict(verdict, "error_rate")).not.toBe("regressed");
+    // The tiers pass; an undecided comparison may hold the pass back (2), never fail it.
+    expect(verdict.objectives.find((o) => o.id === "latency_p95")?.verdict).toBe("pass");
+    expect([0, 2]).toContain(codes.healthyB);
+  });
+
+  it("run --baseline calls 2 % injected errors an error_rate regression, exit 1", () => {
+    const verdict = readVerdict(runs.errors ?? "");
+    expect(comparedVerdict(verdict, "error_rate")).toBe("regressed");
+    expect(verdict.comparison?.verdict).toBe("regressed");
+    expect(verdict.findings.map((f) => f.code)).toContain("BASELINE_REGRESSED");
+    expect(verdict.verdict).toBe("fail");
+    expect(codes.errors).toBe(1);
+  });
+
+  it("check --baseline fails a run the tiers pass when it regressed (+30 ms), and writes its evidence", async () => {
+    const out = path.join(cwd, "check-slow");
+    const result = await runCli(
+      [
+        "check",
+        "--k6",
+        path.join(runs.slow ?? "", "k6.ndjson"),
+        "--profile",
+        "users-api",
+        "--baseline",
+        path.join(runs.healthyA ?? "", "k6.ndjson"),
+        "--format",
+        "json",
+        "--out",
+        out,
+      ],
+      { cwd },
+    );
+    const verdict = JSON.parse(result.stdout) as GateVerdict;
+    // The tiers alone pass it: every mandatory objective passes.
+    const mandatory = verdict.objectives.filter((o) => o.mandatory);
+    expect(mandatory.length).toBeGreaterThan(0);
+    expect(mandatory.every((o) => o.verdict === "pass")).toBe(true);
+    expect(verdict.achievedTier).not.toBeNull();
+    expect(verdict.comparison?.baseline.read).toBe("k6-ndjson");
+    expect(comparedVerdict(verdict, "latency_p95")).toBe("regressed");
+    expect(verdict.verdict).toBe("fail");
+    expect(result.code).toBe(1);
+    expect(readFileSync(path.join(out, "evidence.json"), "utf8")).toMatch(
+      /^\{"format":"slogate-evidence","version":1,/,
+    );
+    const junit = readFileSync(path.join(out, "junit.xml"), "utf8");
+    expect(junit).toMatch(/latency_p95/);
+    const markdown = readFileSync(path.join(out, "verdict.md"), "utf8");
+    expect(markdown).toMatch(/\*\*REGRESSED\*\*/);
+  }, 60_000);
+
+  it("check --baseline on a ~150-request run: the comparison is inconclusive (2); with --baseline-advisory the tiers alone decide", async () => {
+    const args = [
+      "check",
+      "--k6",
+      path.join(runs.short ?? "", "k6.ndjson"),
+      "--profile",
+      "users-api",
+      "--baseline",
+      path.join(runs.short ?? "", "evidence.json"),
+      "--format",
+      "json",
+    ];
+    const held = await runCli(args, { cwd });
+    const heldVerdict = JSON.parse(held.stdout) as GateVerdict;
+    expect(heldVerdict.comparison?.verdict).toBe("inconclusive");
+    expect(heldVerdict.verdict).not.toBe("pass");
+    expect(held.code).toBe(2);
+    const advisory = await runCli([...args, "--baseline-advisory"], { cwd });
+    const advisoryVerdict = JSON.parse(advisory.stdout) as GateVerdict;
+    expect(advisoryVerdict.comparison?.advisory).toBe(true);
+    // Advisory: the tiers alone decide; the short run's own tier verdict stands.
+    const tiersOnly = await runCli(args.slice(0, 5).concat(["--format", "json"]), { cwd });
+    expect(advisory.code).toBe(tiersOnly.code);
+  }, 60_000);
+
+  it("check --baseline with a bad baseline is one line, exit 3, before anything is judged", async () => {
+    const truncated = path.join(cwd, "truncated-evidence.json");
+    writeFileSync(
+      truncated,
+      readFileSync(path.join(runs.short ?? "", "evidence.json"), "utf8").slice(0, 200),
+    );
+    for (const [file, pattern] of [
+      [truncated, /truncated-evidence\.json: the evidence file is cut short/],
+      [path.join(cwd, "missing.json"), /missing\.json: no such file/],
+    ] as const) {
+      const result = await runCli(
+        [
+          "check",
+          "--k6",
+          path.join(runs.short ?? "", "k6.ndjson"),
+          "--profile",
+          "users-api",
+          "--baseline",
+          file,
+        ],
+        { cwd },
+      );
+      expect(result.code).toBe(3);
+      expect(result.stderr.trim()).toMatch(pattern);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stdout).toBe("");
+    }
   }, 60_000);
 
   it("rejects a missing baseline in one line, exit 3", async () => {

@@ -131,6 +131,7 @@ export async function capacity(options: CapacityOptions): Promise<CapacityRunRes
       profile,
       requiredTier,
       criteria: plan.criteria,
+      scenario,
       ...(options.env ? { env: options.env } : {}),
       ...(options.onK6Output ? { onK6Output: options.onK6Output } : {}),
       ...(collectServer ? { collectServer } : {}),

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { buildEvidenceFromK6, writeEvidenceFile } from "../../sources/evidence-file.js";
 import path from "node:path";
 import {
   CAPACITY_STEADY_PHASE,
@@ -49,6 +50,8 @@ export interface CapacityStepRun {
   criteria: CapacityStepCriteria;
   /** More `__ENV` for the scenario. */
   env?: Record<string, string>;
+  /** The scenario's name, recorded in the step's evidence.json. */
+  scenario?: string;
   onK6Output?: (chunk: string) => void;
   /** With `--prometheus`: reads the server's evidence for the steady window (createPrometheusCollector). */
   collectServer?: PrometheusCollector;
@@ -132,6 +135,17 @@ export async function runCapacityStep(run: CapacityStepRun): Promise<CapacitySte
   const evidence = await readK6Ndjson([result.ndjsonPath], {
     trackMetrics: ["iteration_duration"],
   });
+  // The step's steady window as an evidence file, so two searches' steps can be compared.
+  await writeEvidenceFile(
+    path.join(run.dir, "evidence.json"),
+    await buildEvidenceFromK6({
+      k6Paths: [result.ndjsonPath],
+      profile: run.profile,
+      window: "steady",
+      scenario: run.scenario ?? null,
+      k6Version: run.k6.version,
+    }),
+  );
   const plan: CapacityStepPlan = {
     offeredRatePerSecond: run.ratePerSecond,
     steadySeconds: run.steadySeconds,
