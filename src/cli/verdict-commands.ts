@@ -29,7 +29,10 @@ interface RunFlags extends VerdictFlags, PrometheusFlags, BaselineFlags {
 }
 
 interface CheckFlags extends VerdictFlags, PrometheusFlags, BaselineFlags {
-  k6: string[];
+  k6?: string[];
+  k6Prometheus?: string;
+  testId?: string;
+  k6PrometheusLookback?: number;
   k6ExitCode?: string;
   out?: string;
 }
@@ -40,6 +43,53 @@ interface DemoFlags {
   require?: RequiredTier;
   withPrometheus?: boolean;
   withPostgres?: boolean;
+}
+
+/** `--k6-prometheus` with `--test-id` (exactly one of it and `--k6`), its auth from the --prometheus-* flags. */
+async function k6PrometheusFromFlags(flags: CheckFlags) {
+  const { ConfigError } = await import("../errors.js");
+  if (flags.k6Prometheus === undefined) {
+    if (!flags.k6 || flags.k6.length === 0) {
+      throw new ConfigError(
+        "K6_INPUT_MISSING",
+        "check: give --k6 <files...> (k6 results), or --k6-prometheus <url> --test-id <id> (a run the runners pushed to Prometheus)",
+      );
+    }
+    if (flags.testId !== undefined) {
+      throw new ConfigError("K6_TEST_ID_ALONE", "--test-id: only with --k6-prometheus <url>");
+    }
+    return undefined;
+  }
+  if (flags.k6 && flags.k6.length > 0) {
+    throw new ConfigError(
+      "K6_INPUT_AMBIGUOUS",
+      "check: give either --k6 <files...> or --k6-prometheus <url>, not both",
+    );
+  }
+  if (!flags.testId) {
+    throw new ConfigError(
+      "K6_TEST_ID_MISSING",
+      "--k6-prometheus: add --test-id <id>, the testid tag the runners pushed with",
+    );
+  }
+  const { prometheusOptionsFromFlags } = await import("../sources/prometheus/collector.js");
+  const { resolvePrometheusAuth } = await import("../sources/prometheus/auth.js");
+  const { checkTestId } = await import("../k6/remote-write.js");
+  checkTestId(flags.testId);
+  const options = prometheusOptionsFromFlags({ ...flags, prometheus: flags.k6Prometheus });
+  if (!options) return undefined;
+  return {
+    connection: {
+      url: options.url,
+      auth: resolvePrometheusAuth(options.auth ?? { kind: "none" }),
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    },
+    testId: flags.testId,
+    ...(flags.k6PrometheusLookback !== undefined
+      ? { lookbackSeconds: flags.k6PrometheusLookback }
+      : {}),
+  };
 }
 
 /** Prints the verdict in the chosen format on stdout, appends Markdown to a GitHub job summary; returns the exit code. */
@@ -117,9 +167,19 @@ export function registerVerdictCommands(program: Command, cli: CliContext): void
           .description(
             "judge k6 results produced elsewhere (NDJSON from --out json, plain or .gz, or a summary JSON)",
           )
-          .requiredOption(
+          .option(
             "--k6 <files...>",
             "k6 result files; several NDJSON files (distributed runners) merge",
+          )
+          .option(
+            "--k6-prometheus <url>",
+            "instead of --k6: read the run from the metrics its k6 runners pushed to this Prometheus (remote write with K6_FEATURES=native-histograms); auth as the --prometheus-* flags",
+          )
+          .option("--test-id <id>", "with --k6-prometheus: the run's testid tag")
+          .option(
+            "--k6-prometheus-lookback <seconds>",
+            "with --k6-prometheus: how long ago the run may have started (default 86400)",
+            parsePositive,
           )
           .option("--k6-exit-code <code>", "k6's exit code, if known (99 = its thresholds crossed)")
           .option(
@@ -135,9 +195,11 @@ export function registerVerdictCommands(program: Command, cli: CliContext): void
     const { loadProfile } = await import("../sources/load-profile.js");
     const prometheus = prometheusOptionsFromFlags(flags);
     const baseline = baselineFromFlags(flags);
+    const k6Prometheus = await k6PrometheusFromFlags(flags);
     if (flags.out) await mkdir(flags.out, { recursive: true });
     const report = await check({
-      k6Paths: flags.k6,
+      k6Paths: flags.k6 ?? [],
+      ...(k6Prometheus ? { k6Prometheus } : {}),
       profile: flags.profile,
       ...(flags.require ? { require: flags.require } : {}),
       ...(flags.window ? { window: parseWindowOption(flags.window) } : {}),

@@ -9,6 +9,8 @@ import type { RunIdentity } from "../core/verdict.js";
 import { ConfigError } from "../errors.js";
 import { describeK6Exit } from "../k6/exit-codes.js";
 import { readK6Evidence } from "../sources/k6/read-evidence.js";
+import type { PrometheusConnection } from "../sources/prometheus/client.js";
+import { readK6FromPrometheus } from "../sources/prometheus/k6-remote.js";
 import type { SloProfile } from "../core/profile.js";
 import { buildEvidenceFromK6, writeEvidenceFile } from "../sources/evidence-file.js";
 import { loadProfile } from "../sources/load-profile.js";
@@ -24,6 +26,11 @@ export type CheckWindow =
 export interface CheckOptions {
   /** k6 `--out json` NDJSON files (plain or .gz; several merge), or one k6 summary JSON. */
   k6Paths: string[];
+  /**
+   * Instead of files: the metrics the runners pushed to this Prometheus
+   * (remote write, native histograms), for the run tagged `testId`.
+   */
+  k6Prometheus?: { connection: PrometheusConnection; testId: string; lookbackSeconds?: number };
   /** Profile name or path; absent: ./slo.yaml, else the generic profile (see loadProfile). */
   profile?: string;
   /** Overrides the profile's requiredTier. */
@@ -135,7 +142,16 @@ export async function check(options: CheckOptions): Promise<ReportInput> {
   const trackMetrics = profile.objectives.flatMap((objective) =>
     objective.measure.kind === "k6" ? [objective.measure.metric] : [],
   );
-  const evidence = await readK6Evidence(options.k6Paths, { selection, trackMetrics });
+  const remote = options.k6Prometheus
+    ? await readK6FromPrometheus({
+        ...options.k6Prometheus,
+        trackMetrics,
+        ...(options.now ? { now: options.now } : {}),
+      })
+    : null;
+  const evidence = remote
+    ? remote.evidence
+    : await readK6Evidence(options.k6Paths, { selection, trackMetrics });
   const kept =
     options.evidenceFile !== undefined || baseline !== null
       ? await keepEvidence(evidence, profile, options, sideOptions)
@@ -160,6 +176,7 @@ export async function check(options: CheckOptions): Promise<ReportInput> {
     ...(options.interruptedBy ? { interruptedBy: options.interruptedBy } : {}),
     ...(options.run ? { run: options.run } : {}),
     ...(compared ? { comparison: compared.comparison } : {}),
+    ...(remote?.status.inProgress ? { inProgress: remote.status.inProgress } : {}),
   };
   const withFigures = (report: ReportInput): ReportInput =>
     compared?.figures ? { ...report, comparisonFigures: compared.figures } : report;

@@ -120,7 +120,9 @@ function judgeBounds(
   const worst = spec.bounds.direction === "max" ? high : low;
   const best = spec.bounds.direction === "max" ? low : high;
   const label = statLabel(spec);
-  const range = `pooled ${label} lies between ${formatValue(low, spec.unit)} and ${formatValue(high, spec.unit)} (the routes' own ${label})`;
+  const basis = measurement.basis ?? `the routes' own ${label}`;
+  const range = `${measurement.basis ? "" : "pooled "}${label} lies between ${formatValue(low, spec.unit)} and ${formatValue(high, spec.unit)} (${basis})`;
+  const hint = measurement.hint ?? "pass NDJSON (--out json) for the pooled value";
   const required = rankTier(requiredTier);
   const worstTier = findTier(worst, spec.bounds);
   const bestTier = findTier(best, spec.bounds);
@@ -149,7 +151,7 @@ function judgeBounds(
       spec,
       worst,
       samples,
-      `${range}, either side of ${describeBound(spec, requiredTier)}; pass NDJSON (--out json) for the pooled value`,
+      `${range}, either side of ${describeBound(spec, requiredTier)}; ${hint}`,
     );
   }
   if (load.doubts.length > 0) {

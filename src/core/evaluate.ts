@@ -41,6 +41,8 @@ export interface EvaluateOptions {
   run?: RunIdentity;
   /** The run compared with a baseline: the verdict's second gate and its `comparison` block. */
   comparison?: VerdictComparison;
+  /** Why the run is not over yet (read from Prometheus while it runs): a pass cannot stand. */
+  inProgress?: string;
 }
 
 /** A source:prometheus objective's measurement from the external evidence; missing → inconclusive, never a pass. */
@@ -176,6 +178,7 @@ export function evaluateEvidence(options: EvaluateOptions): ReportInput {
     ...(options.interruptedBy !== undefined ? { interruptedBy: options.interruptedBy } : {}),
     ...(options.run ? { run: options.run } : {}),
     ...(options.comparison ? { comparison: options.comparison } : {}),
+    ...(options.inProgress !== undefined ? { inProgress: options.inProgress } : {}),
   });
   const streamWindow = selected.streamWindow;
   return {

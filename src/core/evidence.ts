@@ -1,4 +1,5 @@
 import type { Histogram } from "./histogram.js";
+import type { HistogramResolution } from "./native-histogram.js";
 import type { Finding } from "./types.js";
 
 export type K6MetricType = "counter" | "gauge" | "rate" | "trend";
@@ -94,6 +95,14 @@ export interface StreamEvidence {
   lines: number;
   /** Things noticed while reading (undeclared metrics, too many route names). */
   findings: Finding[];
+  /**
+   * Set when durations and trends come from Prometheus native histograms:
+   * each value was recorded at its bucket's upper bound, so a percentile is
+   * only known to (value / growthFactor, value]. Absent for k6 NDJSON (exact).
+   */
+  resolution?: HistogramResolution;
+  /** Where the evidence came from, when not from files (e.g. "Prometheus http://…, testid=…"). */
+  origin?: string;
 }
 
 /** One metric or sub-metric of a k6 end-of-test summary. */

@@ -42,7 +42,7 @@ const OTHER_ROUTES = "(other)";
 const MAX_CHECK_NAMES = 200;
 const OTHER_CHECKS = "(other checks)";
 
-function classifyStatus(status: string | null): string {
+export function classifyStatus(status: string | null): string {
   if (!status || status === "0") return "error";
   return `${status[0]}xx`;
 }

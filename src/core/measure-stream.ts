@@ -3,6 +3,7 @@ import type { MetricSeries, RequestGroup, StreamEvidence } from "./evidence.js";
 import { formatCount } from "./format-value.js";
 import { mergeHistograms, readPercentileMs, type Histogram } from "./histogram.js";
 import type { Measurement } from "./measurement.js";
+import type { HistogramResolution } from "./native-histogram.js";
 import { formatStat, type ObjectiveSpec, type RequestScope, type Stat } from "./profile.js";
 import type { StreamWindow } from "./stream-window.js";
 
@@ -49,6 +50,27 @@ function wrongStat(metric: string, type: string, stat: Stat): Measurement {
     kind: "missing",
     outcome: "error",
     reason: `${metric} is a ${type}; ${formatStat(stat)} does not apply to it (fix the profile's stat)`,
+  };
+}
+
+/**
+ * A percentile read from native-histogram buckets: the true value lies in
+ * (value / growth, value]; anything else read from them is taken as read.
+ */
+function withResolution(
+  measurement: Measurement,
+  stat: Stat,
+  resolution: HistogramResolution | undefined,
+): Measurement {
+  if (!resolution || measurement.kind !== "value" || stat.kind !== "percentile") return measurement;
+  const growth = resolution.growthFactor;
+  return {
+    kind: "bounds",
+    low: measurement.value / growth,
+    high: measurement.value,
+    samples: measurement.samples,
+    basis: `a native-histogram bucket, schema ${resolution.schema}: bounds ×${growth.toFixed(4)} apart, ±${(((growth - 1) / (growth + 1)) * 100).toFixed(1)} % around its middle`,
+    hint: "a tier whose bound falls inside the bucket cannot be claimed from Prometheus; judge the runners' NDJSON for the exact value",
   };
 }
 
@@ -232,12 +254,20 @@ export function measureStreamObjective(
   const { metric, stat, scope } = spec.measure;
   if (metric === "http_req_duration" || metric === "http_req_failed" || metric === "http_reqs") {
     const groups = evidence.groups.filter((group) => groupMatches(group, window, scope));
-    const measurement = measureHttp(spec, metric, stat, groups, window);
+    const measurement = withResolution(
+      measureHttp(spec, metric, stat, groups, window),
+      stat,
+      metric === "http_req_duration" ? evidence.resolution : undefined,
+    );
     if (measurement.kind === "missing" && measurement.samples === 0 && scope?.names) {
       const hint = describeUnmatchedNames(evidence, window, scope.names);
       if (hint) return { ...measurement, reason: `${measurement.reason}; ${hint}` };
     }
     return measurement;
   }
-  return measureSeries(metric, stat, evidence.metrics, window);
+  return withResolution(
+    measureSeries(metric, stat, evidence.metrics, window),
+    stat,
+    evidence.resolution,
+  );
 }

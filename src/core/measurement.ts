@@ -3,8 +3,12 @@ import type { Finding } from "./types.js";
 /** What one objective's evidence came to, before judging it against tiers. */
 export type Measurement =
   | { kind: "value"; value: number; samples: number; note?: string }
-  /** The value lies in [low, high] (a percentile pooled from per-route summaries). */
-  | { kind: "bounds"; low: number; high: number; samples: number }
+  /**
+   * The value lies in [low, high]: a percentile pooled from per-route
+   * summaries, or read from a native-histogram bucket. `basis` says which, in
+   * words, and `hint` what would narrow it.
+   */
+  | { kind: "bounds"; low: number; high: number; samples: number; basis?: string; hint?: string }
   | {
       kind: "missing";
       outcome: "inconclusive" | "error";

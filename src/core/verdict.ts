@@ -50,6 +50,8 @@ export interface BuildVerdictOptions {
   prometheus?: AttachPrometheusOptions;
   /** The signal that cut the run short, e.g. `SIGINT`. */
   interruptedBy?: string;
+  /** Why the run is not over yet (its totals still grow): a pass cannot stand. */
+  inProgress?: string;
   run?: RunIdentity;
   /** The run compared with a baseline: a regression fails it, an inconclusive comparison holds a pass back unless advisory. */
   comparison?: VerdictComparison;
@@ -216,6 +218,16 @@ export function buildVerdict(options: BuildVerdictOptions): Verdict {
   if (options.comparison && judged) verdict = applyComparison(verdict, options.comparison);
   if (options.interruptedBy !== undefined) {
     verdict = applyInterruption(verdict, options.interruptedBy);
+  }
+  if (options.inProgress !== undefined) {
+    verdict = {
+      ...verdict,
+      verdict: verdict.verdict === "pass" ? "inconclusive" : verdict.verdict,
+      findings: [
+        ...verdict.findings,
+        { severity: "warning", code: "RUN_IN_PROGRESS", message: options.inProgress },
+      ],
+    };
   }
   return verdict;
 }

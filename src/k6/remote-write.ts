@@ -20,7 +20,7 @@ export interface K6RemoteWriteOptions {
 const TEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** Throws on a test id that could not be used as a PromQL label value verbatim. */
-function checkTestId(testId: string): void {
+export function checkTestId(testId: string): void {
   if (!TEST_ID.test(testId)) {
     throw new ConfigError(
       "K6_TEST_ID_INVALID",

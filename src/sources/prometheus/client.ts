@@ -2,9 +2,15 @@ import { PrometheusDriver } from "prometheus-query";
 import type { AxiosResponse, InternalAxiosRequestConfig } from "axios";
 import { isLoopbackHost, parseHttpUrl } from "../../url.js";
 import { formatAuthorization, type PrometheusAuth } from "./auth.js";
-import { oneLine, parseQueryBody, type PromQueryBody, type PromQueryOutcome } from "./response.js";
+import {
+  oneLine,
+  parseQueryBody,
+  type ParseOptions,
+  type PromQueryBody,
+  type PromQueryOutcome,
+} from "./response.js";
 
-export type { PromQueryOutcome, PromSeries } from "./response.js";
+export type { NativeHistogramSample, PromQueryOutcome, PromSeries } from "./response.js";
 
 export interface PrometheusConnection {
   /** Base URL, e.g. `http://127.0.0.1:9090` (a path prefix such as `/prometheus` is kept). */
@@ -34,6 +40,7 @@ export async function queryInstant(
   connection: PrometheusConnection,
   promql: string,
   timeMs: number,
+  parse: ParseOptions = {},
 ): Promise<PromQueryOutcome> {
   const url = parsePrometheusUrl(connection.url);
   const timeoutMs = connection.timeoutMs ?? 10_000;
@@ -92,7 +99,7 @@ export async function queryInstant(
     clearTimeout(timer);
     // A 2xx body reached us but the driver could not read it (e.g. `status:
     // "error"` behind a proxy that answers 200): judge the body itself.
-    if (raw !== undefined) return finish(parseQueryBody(raw));
+    if (raw !== undefined) return finish(parseQueryBody(raw, parse));
     if (timedOut) {
       return {
         kind: "error",
@@ -105,7 +112,7 @@ export async function queryInstant(
     return { ...failure, message: scrubSecrets(failure.message, connection), elapsedMs: elapsed() };
   }
   clearTimeout(timer);
-  return finish(parseQueryBody(raw));
+  return finish(parseQueryBody(raw, parse));
 }
 
 /**

@@ -1,10 +1,52 @@
 import { redactText } from "../../redact.js";
 
+/**
+ * A native-histogram sample as Prometheus' API gives it: count, sum and the
+ * populated buckets as [boundary rule, lower, upper, count] (rule 0: (lower,
+ * upper], 1: [lower, upper), 2: (lower, upper), 3: [lower, upper]).
+ */
+export interface NativeHistogramSample {
+  count: number;
+  sum: number;
+  buckets: { rule: number; lower: number; upper: number; count: number }[];
+}
+
 /** One series of an instant query: a vector has one point, a range selector many. */
 export interface PromSeries {
   labels: Record<string, string>;
   /** [Unix seconds, value]; value may be NaN or ±Infinity exactly as Prometheus sent it. */
   points: [number, number][];
+  /** Native-histogram samples as [Unix seconds, histogram], when asked for (`histograms: true`). */
+  histograms?: [number, NativeHistogramSample][];
+}
+
+/** What a query may answer besides numbers. */
+export interface ParseOptions {
+  /** Accept native-histogram samples (kept in `histograms`) instead of calling them malformed. */
+  histograms?: boolean;
+}
+
+function parseHistogramPoint(value: unknown): [number, NativeHistogramSample] | null {
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [time, raw] = value as [unknown, unknown];
+  if (typeof time !== "number" || typeof raw !== "object" || raw === null) return null;
+  const body = raw as { count?: unknown; sum?: unknown; buckets?: unknown };
+  const buckets: NativeHistogramSample["buckets"] = [];
+  for (const bucket of Array.isArray(body.buckets) ? (body.buckets as unknown[]) : []) {
+    if (!Array.isArray(bucket) || bucket.length !== 4) return null;
+    const [rule, lower, upper, count] = bucket as [unknown, unknown, unknown, unknown];
+    if (typeof rule !== "number") return null;
+    buckets.push({
+      rule,
+      lower: parseSampleValue(lower),
+      upper: parseSampleValue(upper),
+      count: parseSampleValue(count),
+    });
+  }
+  return [
+    time,
+    { count: parseSampleValue(body.count), sum: parseSampleValue(body.sum), buckets },
+  ];
 }
 
 export type PromQueryOutcome =
@@ -57,7 +99,7 @@ function parsePoint(value: unknown): [number, number] | null {
 }
 
 /** Parses a /api/v1/query body; anything unexpected is a `malformed` error, not an empty result. */
-export function parseQueryBody(body: unknown): PromQueryBody {
+export function parseQueryBody(body: unknown, options: ParseOptions = {}): PromQueryBody {
   const malformed = (why: string) =>
     ({
       kind: "error",
@@ -99,12 +141,19 @@ export function parseQueryBody(body: unknown): PromQueryBody {
       value?: unknown;
       values?: unknown;
       histogram?: unknown;
+      histograms?: unknown;
     };
     const labels =
       typeof entry.metric === "object" && entry.metric !== null
         ? (entry.metric as Record<string, string>)
         : {};
     if (resultType === "vector") {
+      if (options.histograms && entry.value === undefined && entry.histogram !== undefined) {
+        const point = parseHistogramPoint(entry.histogram);
+        if (point === null) return malformed("native histogram sample without [time, histogram]");
+        series.push({ labels, points: [], histograms: [point] });
+        continue;
+      }
       // A native-histogram sample has `histogram` instead of `value`: not a number to judge.
       if (entry.value === undefined && entry.histogram !== undefined) {
         return malformed(
@@ -115,6 +164,16 @@ export function parseQueryBody(body: unknown): PromQueryBody {
       if (point === null) return malformed("vector sample without [time, value]");
       series.push({ labels, points: [point] });
     } else {
+      if (options.histograms && entry.values === undefined && Array.isArray(entry.histograms)) {
+        const histograms: [number, NativeHistogramSample][] = [];
+        for (const value of entry.histograms as unknown[]) {
+          const point = parseHistogramPoint(value);
+          if (point === null) return malformed("native histogram point without [time, histogram]");
+          histograms.push(point);
+        }
+        series.push({ labels, points: [], histograms });
+        continue;
+      }
       if (!Array.isArray(entry.values)) return malformed("matrix series without values");
       const points: [number, number][] = [];
       for (const value of entry.values as unknown[]) {

@@ -1,0 +1,163 @@
+import {
+  buildRemoteEvidence,
+  type RemoteHistogramSeries,
+  type RemoteRunSeries,
+  type RemoteRunStatus,
+  type RemoteSeries,
+} from "../../core/k6-remote-evidence.js";
+import type { StreamEvidence } from "../../core/evidence.js";
+import { PrometheusError } from "../../errors.js";
+import {
+  buildK6RunSamplesQuery,
+  buildK6TrendSamplesQuery,
+  k6RemoteSeriesName,
+} from "../../promql/k6-remote-queries.js";
+import { redactUrl } from "../../redact.js";
+import { queryInstant, type PromSeries, type PrometheusConnection } from "./client.js";
+
+/** Metrics read for every run; a profile's other trends are read by name. */
+const BUILT_IN = new Set([
+  "http_reqs",
+  "http_req_duration",
+  "http_req_failed",
+  "iterations",
+  "dropped_iterations",
+  "checks",
+]);
+
+export interface ReadK6FromPrometheusOptions {
+  connection: PrometheusConnection;
+  /** The runs' `testid` tag (k6-operator TestRun, `slogate run --prometheus`). */
+  testId: string;
+  /** How far back from now the run may have started, seconds (24 h by default). */
+  lookbackSeconds?: number;
+  /** k6 metrics the profile judges; trends among them are read too. */
+  trackMetrics?: readonly string[];
+  now?: () => Date;
+  /** Waits before the second look at a run whose last push is recent; a timer by default. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface K6FromPrometheus {
+  evidence: StreamEvidence;
+  status: RemoteRunStatus;
+  queryCount: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The median gap between a run's pushes of k6_vus, ms; 5 s (k6's default) when unknown. */
+function estimatePushIntervalMs(vus: PromSeries[]): number {
+  const times = vus
+    .flatMap((s) => s.points.map(([seconds]) => seconds * 1000))
+    .sort((a, b) => a - b);
+  const gaps = times
+    .slice(1)
+    .map((time, i) => time - (times[i] ?? time))
+    .filter((gap) => gap > 0);
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor(gaps.length / 2)] ?? 5000;
+}
+
+function toSeries(series: PromSeries): RemoteSeries {
+  return {
+    labels: series.labels,
+    points: series.points.map(([seconds, value]) => ({ timeMs: seconds * 1000, value })),
+  };
+}
+
+function toHistogramSeries(series: PromSeries): RemoteHistogramSeries {
+  return {
+    labels: series.labels,
+    samples: (series.histograms ?? []).map(([seconds, histogram]) => ({
+      timeMs: seconds * 1000,
+      ...histogram,
+    })),
+  };
+}
+
+/**
+ * Reads one k6 run (all its runners) from the metrics k6 pushed to
+ * Prometheus with remote write, tagged `testid`: the same evidence k6 NDJSON
+ * gives, with durations at native-histogram resolution. Prometheus not
+ * answering is a PrometheusError (the verdict is then `error`); a test id
+ * without series is evidence without requests, which never passes.
+ */
+export async function readK6FromPrometheus(
+  options: ReadK6FromPrometheusOptions,
+): Promise<K6FromPrometheus> {
+  const nowMs = (options.now?.() ?? new Date()).getTime();
+  const lookback = options.lookbackSeconds ?? 24 * 3600;
+  const origin = `Prometheus ${redactUrl(options.connection.url)}, testid=${options.testId}`;
+  let queryCount = 0;
+  const read = async (promql: string, histograms = false, atMs = nowMs): Promise<PromSeries[]> => {
+    queryCount += 1;
+    const outcome = await queryInstant(options.connection, promql, atMs, { histograms });
+    if (outcome.kind === "error") {
+      throw new PrometheusError(
+        "K6_PROMETHEUS_QUERY_FAILED",
+        `${origin}: ${outcome.message} (query ${promql}); check --k6-prometheus and its credentials`,
+      );
+    }
+    return outcome.series;
+  };
+  const samples = (name: string) => buildK6RunSamplesQuery(name, options.testId, lookback);
+  const counters = (metric: string) => samples(k6RemoteSeriesName(metric, "counter"));
+  const trendMetrics = (options.trackMetrics ?? []).filter((metric) => !BUILT_IN.has(metric));
+  const [vus, httpReqs, durations, iterations, dropped, offered, functional, checks, ...trends] =
+    await Promise.all([
+      read(samples(k6RemoteSeriesName("vus", "gauge"))),
+      read(counters("http_reqs")),
+      read(samples(k6RemoteSeriesName("http_req_duration", "time-trend")), true),
+      read(counters("iterations")),
+      read(counters("dropped_iterations")),
+      read(samples(k6RemoteSeriesName("slogate_offered_rate", "gauge"))),
+      read(counters("slogate_functional")),
+      read(samples(k6RemoteSeriesName("checks", "rate"))),
+      ...trendMetrics.map((metric) =>
+        read(buildK6TrendSamplesQuery(metric, options.testId, lookback), true),
+      ),
+    ]);
+  // The last push is recent: look again once the next pushes would be due.
+  const newest = (series: PromSeries[]) =>
+    series.reduce(
+      (latest, s) => s.points.reduce((time, [seconds]) => Math.max(time, seconds * 1000), latest),
+      -Infinity,
+    );
+  const lastMs = Math.max(newest(vus), newest(httpReqs));
+  const intervalMs = estimatePushIntervalMs(vus);
+  let secondLookLastMs: number | null = null;
+  if (Number.isFinite(lastMs) && nowMs - lastMs < 2 * intervalMs + 2000) {
+    const waitMs = Math.min(2 * intervalMs + 1000, 12_000);
+    await (options.sleep ?? sleep)(waitMs);
+    const again = await read(
+      samples(k6RemoteSeriesName("vus", "gauge")),
+      false,
+      (options.now?.() ?? new Date()).getTime(),
+    );
+    const later = newest(again);
+    secondLookLastMs = Number.isFinite(later) ? later : null;
+  }
+  const input: RemoteRunSeries = {
+    secondLookLastMs,
+    origin,
+    nowMs,
+    vus: vus.map(toSeries),
+    httpReqs: httpReqs.map(toSeries),
+    httpReqDurations: durations.map(toHistogramSeries),
+    iterations: iterations.map(toSeries),
+    droppedIterations: dropped.map(toSeries),
+    offeredRate: offered.map(toSeries),
+    functional: functional.map(toSeries),
+    checks: checks.map(toSeries),
+    trends: trendMetrics.map((metric, i) => {
+      const series = (trends[i] ?? []).filter((s) => s.histograms !== undefined);
+      return {
+        metric,
+        time: series.some((s) => s.labels.__name__?.endsWith("_seconds") === true),
+        series: series.map(toHistogramSeries),
+      };
+    }),
+  };
+  return { ...buildRemoteEvidence(input), queryCount };
+}
