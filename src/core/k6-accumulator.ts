@@ -42,6 +42,20 @@ const OTHER_ROUTES = "(other)";
 const MAX_CHECK_NAMES = 200;
 const OTHER_CHECKS = "(other checks)";
 
+/** A phase before any point of it is seen. */
+export function createPhaseStats(phase: string): PhaseStats {
+  return {
+    phase,
+    firstMs: null,
+    lastMs: null,
+    iterations: 0,
+    droppedIterations: 0,
+    checksPassed: 0,
+    checksFailed: 0,
+    failedChecks: new Map(),
+  };
+}
+
 export function classifyStatus(status: string | null): string {
   if (!status || status === "0") return "error";
   return `${status[0]}xx`;
@@ -121,16 +135,7 @@ export class K6Accumulator {
   private phaseStats(phase: string): PhaseStats {
     let stats = this.phases.get(phase);
     if (!stats) {
-      stats = {
-        phase,
-        firstMs: null,
-        lastMs: null,
-        iterations: 0,
-        droppedIterations: 0,
-        checksPassed: 0,
-        checksFailed: 0,
-        failedChecks: new Map(),
-      };
+      stats = createPhaseStats(phase);
       this.phases.set(phase, stats);
     }
     return stats;

@@ -1,6 +1,6 @@
 import type { MetricSeries, PhaseStats, RequestGroup, StreamEvidence } from "./evidence.js";
 import { createHistogram, type Histogram } from "./histogram.js";
-import { classifyStatus } from "./k6-accumulator.js";
+import { classifyStatus, createPhaseStats } from "./k6-accumulator.js";
 import {
   addNativeBuckets,
   readResolution,
@@ -99,25 +99,12 @@ function estimateSeriesSeconds(series: RemoteSeries): number | null {
   return rate !== null && rate > 0 && total > 0 ? total / rate : null;
 }
 
-function emptyPhase(phase: string): PhaseStats {
-  return {
-    phase,
-    firstMs: null,
-    lastMs: null,
-    iterations: 0,
-    droppedIterations: 0,
-    checksPassed: 0,
-    checksFailed: 0,
-    failedChecks: new Map(),
-  };
-}
-
 function extendPhase(
   phases: Map<string, PhaseStats>,
   phase: string,
   series: RemoteSeries,
 ): PhaseStats {
-  const stats = phases.get(phase) ?? emptyPhase(phase);
+  const stats = phases.get(phase) ?? createPhaseStats(phase);
   phases.set(phase, stats);
   const first = series.points[0]?.timeMs;
   const end = last(series.points)?.timeMs;
