@@ -84,6 +84,15 @@ interface K8sTestRunFlags {
   separate?: boolean;
   cleanup?: boolean;
   out?: string;
+  pushInterval?: number;
+  prometheusBearerTokenSecret?: string;
+  verdictJob?: boolean;
+  argoTemplate?: boolean;
+  k6Prometheus?: string;
+  verdictImage?: string;
+  kubectlImage?: string;
+  verdictTimeout?: number;
+  verdictFormat?: "text" | "json" | "markdown" | "junit";
 }
 
 export function registerArgoCommand(program: Command): void {
@@ -242,12 +251,45 @@ export function registerK8sCommands(program: Command): void {
       "--prometheus-remote-write <url>",
       "remote-write k6 metrics here, tagged with the test id",
     )
+    .option(
+      "--push-interval <seconds>",
+      "how often each runner pushes to Prometheus (default 5)",
+      parsePositive,
+    )
+    .option(
+      "--prometheus-bearer-token-secret <secret:key>",
+      "Secret key holding a bearer token for Prometheus (runners and verdict; never in the YAML)",
+    )
     .option("--test-id <id>", "testid tag (default: generated)")
     .option("--image <image>", "runner image")
     .option("--cpu <quantity>", "runner CPU request/limit, e.g. 1")
     .option("--memory <quantity>", "runner memory request/limit, e.g. 512Mi")
     .option("--separate", "one runner per node")
     .option("--cleanup", "delete the TestRun's resources when done")
+    .option(
+      "--verdict-job",
+      "also a Job that waits for the TestRun to finish and runs `slogate check --k6-prometheus` (exit code = verdict), with its ServiceAccount, Role and RoleBinding",
+    )
+    .option(
+      "--argo-template",
+      "also an Argo Rollouts AnalysisTemplate whose job provider runs the same wait and check",
+    )
+    .option(
+      "--k6-prometheus <url>",
+      "verdict: Prometheus as the check queries it (default: the remote-write URL without /api/v1/write)",
+    )
+    .option("--verdict-image <image>", "verdict: the slogate image")
+    .option("--kubectl-image <image>", "verdict: an image with sh and kubectl for the wait")
+    .option(
+      "--verdict-timeout <seconds>",
+      "verdict: how long to wait for the TestRun (default 3600)",
+      parsePositive,
+    )
+    .addOption(
+      new Option("--verdict-format <format>", "verdict: the check's output (default text)").choices(
+        ["text", "json", "markdown", "junit"],
+      ),
+    )
     .option("--out <file>", "write the YAML here instead of stdout")
     .action(async (scenario: string, flags: K8sTestRunFlags) => {
       const { k8sTestRun } = await import("../commands/k8s-testrun.js");
@@ -271,6 +313,15 @@ export function registerK8sCommands(program: Command): void {
           separate: flags.separate,
           cleanup: flags.cleanup,
           output: flags.out,
+          pushIntervalSeconds: flags.pushInterval,
+          bearerTokenSecret: flags.prometheusBearerTokenSecret,
+          verdictJob: flags.verdictJob,
+          argoTemplate: flags.argoTemplate,
+          k6PrometheusUrl: flags.k6Prometheus,
+          verdictImage: flags.verdictImage,
+          kubectlImage: flags.kubectlImage,
+          verdictTimeoutSeconds: flags.verdictTimeout,
+          verdictFormat: flags.verdictFormat,
         }),
       });
       emitYaml({ yaml: result.yaml, file: result.file });

@@ -8,10 +8,27 @@ import { ConfigError } from "../errors.js";
 import { loadCrdValidator, SCHEMAS_DIR, type CrdValidator } from "../integrations/crd-validate.js";
 import {
   buildK6TestRun,
+  checkTestIdLabel,
   K6_OPERATOR_CRD_FILE,
   stripInlineSourceMap,
+  type RunnerEnvVar,
   type RunnerResources,
 } from "../integrations/k6-operator.js";
+import {
+  VERDICT_BEARER_TOKEN_ENV,
+  type CheckFormat,
+  type SecretKeyRef,
+} from "../integrations/k6-verdict-job.js";
+import {
+  buildVerdictManifests,
+  type VerdictManifests,
+} from "../integrations/k6-verdict-manifests.js";
+import {
+  parseClusterUrlOption,
+  parseSecretRefOption,
+  planVerdict,
+} from "../integrations/k6-verdict-options.js";
+import { embedVerdictProfile } from "../integrations/k6-verdict-profile.js";
 import { renderManifests } from "../integrations/manifest-yaml.js";
 import { bundleScenario, deriveScenarioName } from "../k6/bundle.js";
 import { parseTargetUrl } from "../k6/preflight.js";
@@ -41,6 +58,24 @@ export interface K8sTestRunOptions {
   env?: Record<string, string>;
   /** Prometheus remote-write receiver (…/api/v1/write); without it no metrics leave the pods. */
   prometheusRemoteWriteUrl?: string;
+  /** How often each runner pushes, seconds. Default 5. */
+  pushIntervalSeconds?: number;
+  /** `<secret>:<key>` holding a bearer token for Prometheus (runners' pushes and the verdict's queries). */
+  bearerTokenSecret?: string;
+  /** Also a verdict Job (and its ServiceAccount, Role, RoleBinding) that waits for the TestRun and judges it. */
+  verdictJob?: boolean;
+  /** Also an Argo Rollouts AnalysisTemplate whose job provider runs the same wait and check. */
+  argoTemplate?: boolean;
+  /** Prometheus as the verdict queries it; from the remote-write URL when that ends in /api/v1/write. */
+  k6PrometheusUrl?: string;
+  /** The slogate image the verdict runs in. */
+  verdictImage?: string;
+  /** An image with sh and kubectl for the wait. */
+  kubectlImage?: string;
+  /** How long the verdict waits for the TestRun to finish. Default 3600. */
+  verdictTimeoutSeconds?: number;
+  /** The check's stdout format. Default text. */
+  verdictFormat?: CheckFormat;
   /** The `testid` tag; a run id by default. */
   testId?: string;
   /** `grafana/k6:<pinned version>` by default. */
@@ -64,6 +99,12 @@ export interface K8sTestRunResult {
   yaml: string;
   configMap: Record<string, unknown>;
   testRun: Record<string, unknown>;
+  /** The verdict Job, or null without verdictJob. */
+  verdictJob: Record<string, unknown> | null;
+  /** ServiceAccount, Role, RoleBinding (and the profile's ConfigMap) the verdict needs; empty without it. */
+  verdictSupport: Record<string, unknown>[];
+  /** The AnalysisTemplate, or null without argoTemplate. */
+  analysisTemplate: Record<string, unknown> | null;
   /** The file written, or null. */
   file: string | null;
 }
@@ -93,25 +134,57 @@ function buildResources(options: K8sTestRunOptions): RunnerResources | undefined
 /**
  * Generates a k6-operator TestRun for a scenario: the bundled script in a
  * ConfigMap, `parallelism` runners with the scenario's env and the profile's
- * thresholds, Prometheus remote write tagged with a `testid`, and the k6
- * arguments that needs. The result is validated against the operator's CRD
- * the way the API server's strict field validation would; a problem is a
- * ConfigError naming the field.
+ * thresholds, Prometheus remote write tagged with a `testid` (native
+ * histograms on, pushed every 5 s), and the k6 arguments that needs. With
+ * verdictJob, also a Job that waits for the TestRun to finish and runs
+ * `slogate check --k6-prometheus … --test-id …` (exit code = verdict), with
+ * the ServiceAccount, Role and RoleBinding it needs; with argoTemplate, an
+ * AnalysisTemplate running the same. The TestRun and the AnalysisTemplate
+ * are validated against their CRDs the way the API server's strict field
+ * validation would; a problem is a ConfigError naming the field or flag.
  */
 export async function k8sTestRun(options: K8sTestRunOptions): Promise<K8sTestRunResult> {
   const now = options.now ?? (() => new Date());
   parseTargetUrl(options.target);
-  const { profile } = loadProfile(
+  const loaded = loadProfile(
     options.profile,
     options.thresholdsDir ? { thresholdsDir: options.thresholdsDir } : {},
   );
+  const { profile } = loaded;
   const requiredTier = options.require ?? profile.requiredTier;
   // A scenario file is named by its base name: `./load/checkout.ts` → checkout.
   const scenarioName = deriveScenarioName(options.scenario);
   const testId = options.testId ?? createRunId(scenarioName, now());
+  const testIdProblem = checkTestIdLabel(testId);
+  if (testIdProblem !== null) throw new ConfigError("K8S_TESTRUN_OPTIONS", testIdProblem);
   const name =
     options.name ??
     `slogate-${scenarioName.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${randomBytes(2).toString("hex")}`;
+  const remoteWrite =
+    options.prometheusRemoteWriteUrl === undefined
+      ? null
+      : parseClusterUrlOption("--prometheus-remote-write", options.prometheusRemoteWriteUrl);
+  let tokenSecret: SecretKeyRef | undefined;
+  if (options.bearerTokenSecret !== undefined) {
+    if (remoteWrite === null) {
+      throw new ConfigError(
+        "K8S_TESTRUN_OPTIONS",
+        "--prometheus-bearer-token-secret: needs --prometheus-remote-write (nothing talks to Prometheus without it)",
+      );
+    }
+    tokenSecret = parseSecretRefOption(
+      "--prometheus-bearer-token-secret",
+      options.bearerTokenSecret,
+    );
+  }
+  const pushIntervalSeconds = options.pushIntervalSeconds ?? 5;
+  if (!(Number.isFinite(pushIntervalSeconds) && pushIntervalSeconds > 0)) {
+    throw new ConfigError(
+      "K8S_TESTRUN_OPTIONS",
+      `--push-interval ${pushIntervalSeconds}: a number of seconds > 0, e.g. 5`,
+    );
+  }
+  const verdictPlan = planVerdict(options, remoteWrite);
   const validator = loadTestRunValidator(options.schemasDir);
 
   // A private build directory: the shared scenarios/build may be rewritten by a parallel run.
@@ -132,10 +205,28 @@ export async function k8sTestRun(options: K8sTestRunOptions): Promise<K8sTestRun
   if (options.ratePerSecond !== undefined) env.RATE = String(options.ratePerSecond);
   if (options.timeScale !== undefined) env.TIME_SCALE = String(options.timeScale);
   let args = ["--tag", `testid=${testId}`];
-  if (options.prometheusRemoteWriteUrl !== undefined) {
-    const remote = { remoteWriteUrl: options.prometheusRemoteWriteUrl, testId };
+  const secretEnv: RunnerEnvVar[] = [];
+  if (remoteWrite !== null && options.prometheusRemoteWriteUrl !== undefined) {
+    const remote = {
+      remoteWriteUrl: options.prometheusRemoteWriteUrl,
+      testId,
+      pushIntervalSeconds,
+    };
     args = buildK6RemoteWriteArgs(remote);
+    // No credentials reach buildK6RemoteWriteEnv (the URL has none: checked
+    // above), so every value it returns may sit in the manifest in plain text.
     Object.assign(env, buildK6RemoteWriteEnv(remote));
+    if (tokenSecret !== undefined) {
+      // The token stays in its Secret; Kubernetes expands $(VAR) from an
+      // earlier env entry when it starts the container.
+      secretEnv.push(
+        { name: VERDICT_BEARER_TOKEN_ENV, valueFrom: { secretKeyRef: tokenSecret } },
+        {
+          name: "K6_PROMETHEUS_RW_HEADERS_Authorization",
+          value: `Bearer $(${VERDICT_BEARER_TOKEN_ENV})`,
+        },
+      );
+    }
   }
   const resources = buildResources(options);
   const { configMap, testRun } = buildK6TestRun({
@@ -145,6 +236,7 @@ export async function k8sTestRun(options: K8sTestRunOptions): Promise<K8sTestRun
     script,
     parallelism: options.parallelism ?? 3,
     env,
+    secretEnv,
     testId,
     arguments: args,
     image: options.image ?? `grafana/k6:${readPinnedK6Version().replace(/^v/, "")}`,
@@ -159,7 +251,7 @@ export async function k8sTestRun(options: K8sTestRunOptions): Promise<K8sTestRun
       `the TestRun would be rejected by k6-operator's CRD (${K6_OPERATOR_CRD_FILE}): ${problems.join("; ")}`,
     );
   }
-  const yaml = renderManifests([
+  const items: { manifest: unknown; comment?: string }[] = [
     {
       manifest: configMap,
       comment: `The bundled ${scenarioName} scenario (slogate), mounted at /test.`,
@@ -168,18 +260,45 @@ export async function k8sTestRun(options: K8sTestRunOptions): Promise<K8sTestRun
       manifest: testRun,
       comment: [
         `k6-operator TestRun: ${String((testRun.spec as { parallelism: number }).parallelism)} runners, testid ${testId}.`,
-        options.prometheusRemoteWriteUrl === undefined
-          ? "No metrics output: add --prometheus-rw-url, or collect each runner's --out json NDJSON for `slogate check`."
-          : "Runners push to Prometheus (remote write) tagged testid; per-runner NDJSON would merge exactly with `slogate check`.",
+        remoteWrite === null
+          ? "No metrics output: add --prometheus-remote-write, or collect each runner's --out json NDJSON for `slogate check`."
+          : `Runners push to Prometheus (remote write, native histograms, every ${pushIntervalSeconds}s) tagged testid; \`slogate check --k6-prometheus … --test-id ${testId}\` judges them as one run.`,
         "Each runner evaluates the profile's thresholds on its own share of the load only.",
       ].join("\n"),
     },
-  ]);
+  ];
+  let verdict: VerdictManifests | null = null;
+  if (verdictPlan !== null) {
+    verdict = buildVerdictManifests({
+      plan: verdictPlan,
+      profile: embedVerdictProfile(loaded, `${name}-verdict-profile`),
+      profileName: profile.name,
+      profileFile: loaded.file,
+      requiredTier,
+      ...(options.require === undefined ? {} : { require: options.require }),
+      testRun: name,
+      testId,
+      ...(tokenSecret === undefined ? {} : { bearerTokenSecret: tokenSecret }),
+      ...(options.schemasDir === undefined ? {} : { schemasDir: options.schemasDir }),
+    });
+    items.push(...verdict.items);
+  }
+  const yaml = renderManifests(items);
   let file: string | null = null;
   if (options.output !== undefined) {
     file = path.resolve(options.output);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, yaml);
   }
-  return { name, testId, yaml, configMap, testRun, file };
+  return {
+    name,
+    testId,
+    yaml,
+    configMap,
+    testRun,
+    verdictJob: verdict?.job ?? null,
+    verdictSupport: verdict?.support ?? [],
+    analysisTemplate: verdict?.analysisTemplate ?? null,
+    file,
+  };
 }

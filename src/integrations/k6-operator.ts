@@ -15,6 +15,11 @@ export interface RunnerResources {
   limits?: { cpu?: string; memory?: string };
 }
 
+/** A runner env entry that is not a plain value: a Secret reference, or a value expanding one. */
+export type RunnerEnvVar =
+  | { name: string; value: string }
+  | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } };
+
 export interface K6TestRunOptions {
   /** TestRun name; its Jobs are `<name>-1` … `<name>-N`, `<name>-initializer`, `<name>-starter`. */
   name: string;
@@ -27,6 +32,8 @@ export interface K6TestRunOptions {
   parallelism: number;
   /** The scenario's `__ENV` (BASE_URL, RATE, SLOGATE_THRESHOLDS…), set on every runner. */
   env: Record<string, string>;
+  /** Entries after `env`, in order (a `$(VAR)` value may only name an earlier entry). */
+  secretEnv?: RunnerEnvVar[];
   /** Tags every sample (`testid`) so this run's metrics stay apart in Prometheus. */
   testId: string;
   /** k6's own arguments, e.g. ["--out", "experimental-prometheus-rw", "--tag", "testid=…"]. */
@@ -50,6 +57,15 @@ export const MAX_TESTRUN_NAME_LENGTH = 63 - "-initializer".length;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+/** A Kubernetes label value: the testid is one (`slogate/testid`). */
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** The problem with a testid as a label value (`slogate/testid`), or null. */
+export function checkTestIdLabel(testId: string): string | null {
+  return LABEL_VALUE.test(testId)
+    ? null
+    : `--test-id ${JSON.stringify(testId)}: use letters, digits, '-', '_' and '.', starting and ending with a letter or digit, at most 63 characters (it is a label value)`;
+}
 
 /** One line per problem with what was asked; empty when the options can make a valid TestRun. */
 export function checkTestRunOptions(options: K6TestRunOptions): string[] {
@@ -59,6 +75,8 @@ export function checkTestRunOptions(options: K6TestRunOptions): string[] {
       `--name ${JSON.stringify(options.name)}: use lowercase letters, digits and '-', at most ${MAX_TESTRUN_NAME_LENGTH} characters (its Jobs add suffixes)`,
     );
   }
+  const testIdProblem = checkTestIdLabel(options.testId);
+  if (testIdProblem !== null) problems.push(testIdProblem);
   if (options.namespace !== undefined && !DNS_LABEL.test(options.namespace)) {
     problems.push(`--namespace ${JSON.stringify(options.namespace)}: not a DNS label`);
   }
@@ -80,7 +98,10 @@ export function checkTestRunOptions(options: K6TestRunOptions): string[] {
       `the bundled script is ${bytes} bytes, above a ConfigMap's ${CONFIGMAP_MAX_BYTES}; keep it smaller or ship it in the runner image`,
     );
   }
-  for (const name of Object.keys(options.env)) {
+  for (const name of [
+    ...Object.keys(options.env),
+    ...(options.secretEnv ?? []).map((entry) => entry.name),
+  ]) {
     if (!ENV_NAME.test(name))
       problems.push(`env ${JSON.stringify(name)}: not a valid variable name`);
   }
@@ -125,7 +146,10 @@ export function buildK6TestRun(options: K6TestRunOptions): K6TestRunManifests {
   const runner: Record<string, unknown> = {
     image: options.image,
     metadata: { labels },
-    env: Object.entries(options.env).map(([name, value]) => ({ name, value })),
+    env: [
+      ...Object.entries(options.env).map(([name, value]) => ({ name, value })),
+      ...(options.secretEnv ?? []),
+    ],
   };
   if (options.resources !== undefined) runner.resources = options.resources;
   const spec: Record<string, unknown> = {
