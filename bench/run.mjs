@@ -11,6 +11,7 @@ const benches = [
   ["targets", "targets-wrk.mjs"],
   ["ndjson", "ndjson-eval.mjs"],
   ["capacity", "capacity.mjs"],
+  ["k6-cpu", "k6-cpu.mjs"],
   ["compare", "compare-calibration.mjs"],
   ["compare-size", "compare-size.mjs"],
 ].filter(([name]) => !only || name === only);

@@ -5,9 +5,13 @@
  * tier (p95 < 500 ms, errors < 1 %). slogate_offered_rate is MAX_RATE, the
  * ceiling offered; there is no steady phase.
  *
+ * The mix (lib/mix.ts) checks every response's status and, to keep k6 light,
+ * reads and checks the JSON body in 1 of BODY_CHECK_EVERY iterations only.
+ *
  * Env: BASE_URL (required), MAX_RATE=1000, BREAKPOINT_P95_MS=500,
  * BREAKPOINT_ERROR_RATE=0.01, TIME_SCALE=1, DURATION_RAMP_UP=20m,
- * DURATION_ABORT_DELAY=30s, PRE_VUS, MAX_VUS, SLOGATE_THRESHOLDS.
+ * DURATION_ABORT_DELAY=30s, PRE_VUS, MAX_VUS, BODY_CHECK_EVERY=10,
+ * SLOGATE_THRESHOLDS.
  */
 import {
   buildOpenOptions,
@@ -20,7 +24,13 @@ import {
   readVuBudget,
   recordOfferedRate,
 } from "slogate/k6";
-import { MIX_ITERATION_SECONDS, type MixData, prepareMix, runMixIteration } from "./lib/mix.js";
+import {
+  MIX_ITERATION_SECONDS,
+  MIX_OPTIONS,
+  type MixData,
+  prepareMix,
+  runMixIteration,
+} from "./lib/mix.js";
 
 const baseUrl = readBaseUrl();
 const timeScale = readTimeScale();
@@ -41,20 +51,25 @@ const errorRateLimit = readNumber("BREAKPOINT_ERROR_RATE", 0.01, {
 // Judging a handful of first samples would abort on noise; wait for some.
 const abortDelay = formatDuration(readPhaseSeconds("abort_delay", 30, timeScale));
 
-export const options = buildOpenOptions(
-  "breakpoint",
-  [rampPhase("ramp_up", "ramp-up", 0, maxPerSecond, readPhaseSeconds("ramp_up", 1200, timeScale))],
-  readVuBudget(MIX_ITERATION_SECONDS),
-  {
-    // Only the ramp's requests: setup's few sequential calls say nothing about capacity.
-    "http_req_duration{phase:ramp-up}": [
-      { threshold: `p(95)<${p95LimitMs}`, abortOnFail: true, delayAbortEval: abortDelay },
-    ],
-    "http_req_failed{phase:ramp-up}": [
-      { threshold: `rate<${errorRateLimit}`, abortOnFail: true, delayAbortEval: abortDelay },
-    ],
-  },
-);
+const rampUpSeconds = readPhaseSeconds("ramp_up", 1200, timeScale);
+
+export const options = {
+  ...buildOpenOptions(
+    "breakpoint",
+    [rampPhase("ramp_up", "ramp-up", 0, maxPerSecond, rampUpSeconds)],
+    readVuBudget(MIX_ITERATION_SECONDS),
+    {
+      // Only the ramp's requests: setup's few sequential calls say nothing about capacity.
+      "http_req_duration{phase:ramp-up}": [
+        { threshold: `p(95)<${p95LimitMs}`, abortOnFail: true, delayAbortEval: abortDelay },
+      ],
+      "http_req_failed{phase:ramp-up}": [
+        { threshold: `rate<${errorRateLimit}`, abortOnFail: true, delayAbortEval: abortDelay },
+      ],
+    },
+  ),
+  ...MIX_OPTIONS,
+};
 
 export function setup(): MixData {
   recordOfferedRate(maxPerSecond);

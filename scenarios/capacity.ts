@@ -13,6 +13,7 @@
  * measured phase), SLOGATE_THRESHOLDS.
  */
 import http from "k6/http";
+import type { Params } from "k6/http";
 import {
   buildCapacityOptions,
   readBaseUrl,
@@ -20,7 +21,7 @@ import {
   readJson,
   recordOfferedRate,
 } from "slogate/k6";
-import { type Id, getProduct, pickOne, ROUTES } from "./lib/api.js";
+import { type Id, ROUTES } from "./lib/api.js";
 import { readIdField, readListData } from "./lib/http.js";
 
 const baseUrl = readBaseUrl();
@@ -52,8 +53,24 @@ export function setup(): CapacityData {
   return { productIds };
 }
 
+// The same request as getProduct(), its URLs and params built once per VU:
+// the generator's work per request is what bounds the rates a search reaches.
+const PRODUCT_PARAMS: Params = {
+  headers: { Accept: "application/json" },
+  tags: { name: ROUTES.product },
+};
+let productUrls: string[] | undefined;
+
 // No k6 check: http_req_failed already records every non-2xx/3xx answer, and
 // a check would add one more point per request to the generator's work.
 export default function (data: CapacityData): void {
-  getProduct(baseUrl, pickOne(data.productIds) ?? 1);
+  productUrls ??= (data.productIds.length > 0 ? data.productIds : [1]).map(
+    (id) => `${baseUrl}${ROUTES.products}/${encodeURIComponent(String(id))}`,
+  );
+  http.request(
+    "GET",
+    productUrls[Math.floor(Math.random() * productUrls.length)] ?? "",
+    null,
+    PRODUCT_PARAMS,
+  );
 }

@@ -4,7 +4,7 @@
  * endpoint labels), and optional X-User-Id for the per-user rate limit.
  */
 import http from "k6/http";
-import type { ObjectBatchRequest, Params, Response } from "k6/http";
+import type { ObjectBatchRequest, Params, Response, ResponseType } from "k6/http";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -23,6 +23,11 @@ export interface CallOptions {
    */
   expectedStatuses?: number[];
   tags?: Record<string, string>;
+  /**
+   * k6's responseType for this request: "text" keeps the body where the
+   * options say `discardResponseBodies: true`, "none" drops it where they don't.
+   */
+  responseType?: ResponseType;
 }
 
 /** The request as an http.batch entry; `call` sends the same thing alone. */
@@ -43,6 +48,7 @@ export function describeCall(
   if (options.expectedStatuses !== undefined) {
     params.responseCallback = http.expectedStatuses(...options.expectedStatuses);
   }
+  if (options.responseType !== undefined) params.responseType = options.responseType;
   return { method, url: `${baseUrl}${path}`, body, params };
 }
 

@@ -64,6 +64,18 @@ describe("load scenario with the real k6 (short)", () => {
     expect(offered).toBeLessThanOrEqual(expected * 1.1);
   });
 
+  it("checks every response's status and, by default, about 1 body in 10", () => {
+    const phased = points.filter((p) => p.metric === "http_reqs" && p.tags.phase !== undefined);
+    const checks = points.filter((p) => p.metric === "checks" && p.tags.phase !== undefined);
+    const statusChecks = checks.filter((p) => / status \d{3}$/.test(p.tags.check ?? ""));
+    const bodyChecks = checks.filter((p) => !/ status \d{3}$/.test(p.tags.check ?? ""));
+    expect(statusChecks).toHaveLength(phased.length);
+    expect(bodyChecks.length).toBeGreaterThan(0);
+    expect(bodyChecks.length / phased.length).toBeGreaterThan(0.03);
+    expect(bodyChecks.length / phased.length).toBeLessThan(0.25);
+    expect(checks.every((p) => p.value === 1)).toBe(true);
+  });
+
   it("names every request by its route template, never by its URL", () => {
     const phased = points.filter((p) => p.metric === "http_reqs" && p.tags.phase !== undefined);
     const names = new Set(phased.map((p) => p.tags.name));
@@ -72,5 +84,7 @@ describe("load scenario with the real k6 (short)", () => {
     const reads = phased.filter((p) => p.tags.method === "GET").length;
     expect(reads / phased.length).toBeGreaterThan(0.6);
     expect(phased.some((p) => p.tags.method === "POST")).toBe(true);
+    // The URL, one value per id, is not a tag at all.
+    expect(phased.some((p) => p.tags.url !== undefined)).toBe(false);
   });
 });

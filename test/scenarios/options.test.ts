@@ -173,6 +173,7 @@ describe("scenario options as k6 reads them", () => {
     ["load", { DURATION_STEADY: "5x" }, "DURATION_STEADY=5x"],
     ["load", { PRE_VUS: "2.5" }, "PRE_VUS=2.5"],
     ["stress", { STRESS_FACTORS: "1.5,x" }, "STRESS_FACTORS=1.5,x"],
+    ["load", { BODY_CHECK_EVERY: "0" }, "BODY_CHECK_EVERY=0 must be at least 1"],
     ["smoke", { SLOGATE_THRESHOLDS: "{nope" }, "SLOGATE_THRESHOLDS is not valid JSON"],
     ["smoke", { SLOGATE_THRESHOLDS: '{"checks":"rate==1"}' }, 'SLOGATE_THRESHOLDS: \\"checks\\"'],
     ["smoke", { BASE_URL: "" }, "BASE_URL is not set"],

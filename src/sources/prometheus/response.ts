@@ -43,10 +43,7 @@ function parseHistogramPoint(value: unknown): [number, NativeHistogramSample] | 
       count: parseSampleValue(count),
     });
   }
-  return [
-    time,
-    { count: parseSampleValue(body.count), sum: parseSampleValue(body.sum), buckets },
-  ];
+  return [time, { count: parseSampleValue(body.count), sum: parseSampleValue(body.sum), buckets }];
 }
 
 export type PromQueryOutcome =
