@@ -142,6 +142,12 @@ export async function check(options: CheckOptions): Promise<ReportInput> {
   const trackMetrics = profile.objectives.flatMap((objective) =>
     objective.measure.kind === "k6" ? [objective.measure.metric] : [],
   );
+  if (options.k6Prometheus && options.window?.kind === "range") {
+    throw new ConfigError(
+      "WINDOW_INVALID",
+      "--window: a time range cannot be judged from --k6-prometheus (pushed metrics carry phases, not points); use steady or all",
+    );
+  }
   const remote = options.k6Prometheus
     ? await readK6FromPrometheus({
         ...options.k6Prometheus,
@@ -221,6 +227,16 @@ async function keepEvidence(
   options: CheckOptions,
   sideOptions: SideReadOptions,
 ): Promise<{ candidate: EvidenceFileV1 | { unavailable: string }; findings: Finding[] }> {
+  if (options.k6Prometheus) {
+    // No evidence.json is written: pushed metrics have no slices to keep.
+    return {
+      candidate: {
+        unavailable:
+          "k6 metrics read from Prometheus have no 2 s time slices; compare the runners' NDJSON",
+      },
+      findings: [],
+    };
+  }
   if (evidence.kind !== "stream") {
     return {
       candidate: {

@@ -216,6 +216,8 @@ export function resolveMargin(
 
 function combineVerdict(objectives: readonly ComparedObjective[]): ComparisonVerdict {
   const mandatory = objectives.filter((o) => o.mandatory);
+  // Nothing that decides the run was compared: no claim of "unchanged".
+  if (mandatory.length === 0) return "inconclusive";
   if (mandatory.some((o) => o.verdict === "regressed")) return "regressed";
   if (mandatory.some((o) => o.verdict === "inconclusive")) return "inconclusive";
   if (mandatory.some((o) => o.verdict === "improved")) return "improved";
@@ -290,6 +292,11 @@ export function compareRuns(options: CompareRunsOptions): RunComparison {
       margin,
       ...decision,
     });
+  }
+  if (!objectives.some((o) => o.mandatory)) {
+    notes.push(
+      "no mandatory objective could be compared (only latency percentiles, the error rate and throughput of k6 requests can), so the comparison decides nothing",
+    );
   }
   return { verdict: combineVerdict(objectives), objectives, skipped, notes };
 }

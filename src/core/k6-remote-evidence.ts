@@ -159,9 +159,16 @@ function describeRunStatus(
     lastMs = lastMs === null ? point.timeMs : Math.max(lastMs, point.timeMs);
   }
   const found = firstMs !== null || input.httpReqDurations.length > 0;
-  const vusPoints = input.vus.flatMap((s) => s.points).sort((a, b) => a.timeMs - b.timeMs);
-  const gaps = vusPoints.slice(1).map((p, i) => p.timeMs - (vusPoints[i]?.timeMs ?? p.timeMs));
-  const pushIntervalMs = median(gaps.filter((gap) => gap > 0));
+  // One k6_vus series per runner: gaps within a series, not across runners pushing together.
+  const perRunner = input.vus.flatMap((series) => {
+    const gaps = series.points
+      .slice(1)
+      .map((p, i) => p.timeMs - (series.points[i]?.timeMs ?? p.timeMs))
+      .filter((gap) => gap > 0);
+    const gap = median(gaps);
+    return gap === null ? [] : [gap];
+  });
+  const pushIntervalMs = median(perRunner);
   // A run that just ended looks like a running one until the next push would be
   // due; only a second look tells: new samples since the first mean it still runs.
   let inProgress: string | null = null;

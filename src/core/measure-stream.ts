@@ -54,19 +54,22 @@ function wrongStat(metric: string, type: string, stat: Stat): Measurement {
 }
 
 /**
- * A percentile read from native-histogram buckets: the true value lies in
- * (value / growth, value]; anything else read from them is taken as read.
+ * A trend statistic read from native-histogram buckets (each observation
+ * recorded at its bucket's upper bound): a percentile, the mean, the minimum
+ * and the maximum all lie in (value / growth, value].
  */
 function withResolution(
   measurement: Measurement,
   stat: Stat,
   resolution: HistogramResolution | undefined,
 ): Measurement {
-  if (!resolution || measurement.kind !== "value" || stat.kind !== "percentile") return measurement;
+  if (!resolution || measurement.kind !== "value" || !TREND_STATS.has(stat.kind))
+    return measurement;
   const growth = resolution.growthFactor;
   return {
     kind: "bounds",
-    low: measurement.value / growth,
+    // The HDR readout of the bucket's upper bound may sit 0.1 % above it.
+    low: measurement.value / growth / 1.001,
     high: measurement.value,
     samples: measurement.samples,
     basis: `a native-histogram bucket, schema ${resolution.schema}: bounds ×${growth.toFixed(4)} apart, ±${(((growth - 1) / (growth + 1)) * 100).toFixed(1)} % around its middle`,

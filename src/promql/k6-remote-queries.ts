@@ -45,3 +45,8 @@ export function buildK6TrendSamplesQuery(
   const names = `k6_${metric}|k6_${metric}_seconds`;
   return `{__name__=~${quotePromql(names)},${buildEqualityMatcher("testid", testId)}}[${formatWholeSecondsRange(lookbackSeconds)}]`;
 }
+
+/** `name{testid="id"}`: each of the run's series of that name at its latest sample (an instant query). */
+export function buildK6LatestQuery(seriesName: string, testId: string): string {
+  return `${seriesName}{${buildEqualityMatcher("testid", testId)}}`;
+}

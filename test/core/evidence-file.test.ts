@@ -168,6 +168,17 @@ describe("compareRuns on synthetic runs with known truth", () => {
     expect(result.objectives.find((o) => o.id === "error_rate")?.verdict).toBe("regressed");
   });
 
+  it("is inconclusive, never unchanged, when no mandatory objective can be compared", () => {
+    const informational = {
+      ...generic,
+      objectives: generic.objectives.map((spec) => ({ ...spec, mandatory: false })),
+    };
+    const result = compareRuns({ baseline: run(1), candidate: run(2), profile: informational });
+    expect(result.objectives.length).toBeGreaterThan(0);
+    expect(result.verdict).toBe("inconclusive");
+    expect(result.notes.join(" ")).toMatch(/no mandatory objective could be compared/);
+  });
+
   it("is inconclusive on 150 requests, saying why", () => {
     const short = (seed: number) =>
       buildSyntheticEvidence({ seed, seconds: 15, ratePerSecond: 10, profile: generic });

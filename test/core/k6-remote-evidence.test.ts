@@ -131,6 +131,15 @@ describe("buildRemoteEvidence", () => {
     ).toMatch(/still in progress/);
   });
 
+  it("takes the push interval within each runner, not across runners pushing together", () => {
+    // Three runners pushing every 5 s, 10 ms apart.
+    const vus = [0, 10, 20].map((offset, runner) => ({
+      labels: { testid: "t1", instance_id: String(runner + 1) },
+      points: [0, 1, 2, 3].map((i) => ({ timeMs: 900_000 + i * 5000 + offset, value: 5 })),
+    }));
+    expect(buildRemoteEvidence(run({ vus })).status.pushIntervalMs).toBe(5000);
+  });
+
   it("without series says so, and holds no request", () => {
     const { evidence, status } = buildRemoteEvidence(run({}));
     expect(status.found).toBe(false);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -201,6 +201,17 @@ describe("check --k6-prometheus on bad input", () => {
     expect(report.verdict.findings.map((f) => f.code)).toContain("K6_PROMETHEUS_NO_SERIES");
   });
 
+  it("a --window range cannot be judged from pushed metrics: a clear error", async () => {
+    await expect(
+      check({
+        profile: profilePath,
+        k6Paths: [],
+        window: { kind: "range", from: "-10m", to: "now" },
+        k6Prometheus: { connection: { url: prometheus.url }, testId: "agree-healthy" },
+      }),
+    ).rejects.toThrow(/--window: a time range cannot be judged from --k6-prometheus/);
+  });
+
   it("Prometheus down is an error: one line, exit 3", async () => {
     const port = await pickFreePort();
     const result = await runCli([
@@ -219,6 +230,7 @@ describe("check --k6-prometheus on bad input", () => {
 
   it("the CLI judges a pushed run with --k6-prometheus and --test-id, exit code = verdict", async () => {
     expect(runs.has("agree-healthy"), "needs the healthy run above").toBe(true);
+    const out = path.join(workDir, "cli-out");
     const result = await runCli([
       "check",
       "--k6-prometheus",
@@ -229,10 +241,15 @@ describe("check --k6-prometheus on bad input", () => {
       profilePath,
       "--format",
       "json",
+      "--out",
+      out,
     ]);
     const verdict = JSON.parse(result.stdout) as { verdict: string };
     expect(verdict.verdict).toBe(runs.get("agree-healthy")?.fromNdjson.verdict.verdict);
     expect(result.code).toBe(0);
+    // Every report is written; no evidence file, since pushed metrics have no time slices.
+    expect(existsSync(path.join(out, "verdict.json"))).toBe(true);
+    expect(existsSync(path.join(out, "evidence.json"))).toBe(false);
   }, 60_000);
 
   it("a run still in progress says so and does not pass", async () => {

@@ -8,6 +8,7 @@ import {
 import type { StreamEvidence } from "../../core/evidence.js";
 import { PrometheusError } from "../../errors.js";
 import {
+  buildK6LatestQuery,
   buildK6RunSamplesQuery,
   buildK6TrendSamplesQuery,
   k6RemoteSeriesName,
@@ -46,17 +47,72 @@ export interface K6FromPrometheus {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The median gap between a run's pushes of k6_vus, ms; 5 s (k6's default) when unknown. */
+/**
+ * The typical gap between one runner's pushes, ms: the median gap within each
+ * k6_vus series (one per runner), then the median over runners; runners push
+ * at nearly the same moments, so gaps across runners would be milliseconds.
+ * 5 s (k6's default) when unknown.
+ */
 function estimatePushIntervalMs(vus: PromSeries[]): number {
-  const times = vus
-    .flatMap((s) => s.points.map(([seconds]) => seconds * 1000))
-    .sort((a, b) => a - b);
-  const gaps = times
-    .slice(1)
-    .map((time, i) => time - (times[i] ?? time))
-    .filter((gap) => gap > 0);
-  gaps.sort((a, b) => a - b);
-  return gaps[Math.floor(gaps.length / 2)] ?? 5000;
+  const medianOf = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const perSeries = vus.flatMap((series) => {
+    const gaps = series.points
+      .slice(1)
+      .map(([seconds], i) => (seconds - (series.points[i]?.[0] ?? seconds)) * 1000)
+      .filter((gap) => gap > 0);
+    const gap = medianOf(gaps);
+    return gap === undefined ? [] : [gap];
+  });
+  return medianOf(perSeries) ?? 5000;
+}
+
+/** Labels without the metric name, as one key: a series' identity across k6's metrics. */
+function labelKey(labels: Record<string, string>): string {
+  return JSON.stringify(
+    Object.entries(labels)
+      .filter(([name]) => name !== "__name__")
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
+/** Above this many distinct last-push times, every raw histogram sample is read instead. */
+const MAX_LAST_PUSH_TIMES = 40;
+
+/**
+ * The last native-histogram sample of every duration series, without
+ * downloading every sample of a long run: a duration series is pushed with
+ * its http_reqs series, so each is read by an instant query at that
+ * series' last push time (few distinct times: one per runner and phase end).
+ */
+async function readLastHistograms(
+  read: (promql: string, histograms?: boolean, atMs?: number) => Promise<PromSeries[]>,
+  seriesName: string,
+  testId: string,
+  httpReqs: PromSeries[],
+  everySample: () => string,
+): Promise<PromSeries[]> {
+  const lastPush = new Map<string, number>();
+  for (const series of httpReqs) {
+    const last = series.points[series.points.length - 1];
+    if (last) lastPush.set(labelKey(series.labels), last[0] * 1000);
+  }
+  const times = [...new Set(lastPush.values())];
+  if (times.length > MAX_LAST_PUSH_TIMES) return read(everySample(), true);
+  const found = new Map<string, PromSeries>();
+  for (const timeMs of times) {
+    const answer = await read(buildK6LatestQuery(seriesName, testId), true, timeMs);
+    for (const series of answer) {
+      const key = labelKey(series.labels);
+      const sample = series.histograms?.[0];
+      if (sample && lastPush.get(key) === timeMs && Math.abs(sample[0] * 1000 - timeMs) < 1) {
+        found.set(key, series);
+      }
+    }
+  }
+  // A series whose last duration sample was not where its counter's was: read every sample.
+  if (found.size < lastPush.size) return read(everySample(), true);
+  return [...found.values()];
 }
 
 function toSeries(series: PromSeries): RemoteSeries {
@@ -104,11 +160,10 @@ export async function readK6FromPrometheus(
   const samples = (name: string) => buildK6RunSamplesQuery(name, options.testId, lookback);
   const counters = (metric: string) => samples(k6RemoteSeriesName(metric, "counter"));
   const trendMetrics = (options.trackMetrics ?? []).filter((metric) => !BUILT_IN.has(metric));
-  const [vus, httpReqs, durations, iterations, dropped, offered, functional, checks, ...trends] =
+  const [vus, httpReqs, iterations, dropped, offered, functional, checks, ...trends] =
     await Promise.all([
       read(samples(k6RemoteSeriesName("vus", "gauge"))),
       read(counters("http_reqs")),
-      read(samples(k6RemoteSeriesName("http_req_duration", "time-trend")), true),
       read(counters("iterations")),
       read(counters("dropped_iterations")),
       read(samples(k6RemoteSeriesName("slogate_offered_rate", "gauge"))),
@@ -118,6 +173,13 @@ export async function readK6FromPrometheus(
         read(buildK6TrendSamplesQuery(metric, options.testId, lookback), true),
       ),
     ]);
+  const durations = await readLastHistograms(
+    read,
+    k6RemoteSeriesName("http_req_duration", "time-trend"),
+    options.testId,
+    httpReqs,
+    () => samples(k6RemoteSeriesName("http_req_duration", "time-trend")),
+  );
   // The last push is recent: look again once the next pushes would be due.
   const newest = (series: PromSeries[]) =>
     series.reduce(
@@ -127,8 +189,9 @@ export async function readK6FromPrometheus(
   const lastMs = Math.max(newest(vus), newest(httpReqs));
   const intervalMs = estimatePushIntervalMs(vus);
   let secondLookLastMs: number | null = null;
-  if (Number.isFinite(lastMs) && nowMs - lastMs < 2 * intervalMs + 2000) {
-    const waitMs = Math.min(2 * intervalMs + 1000, 12_000);
+  // A last push this recent may be followed by more: look again after the next one is due.
+  if (Number.isFinite(lastMs) && nowMs - lastMs < Math.max(2 * intervalMs + 2000, 15_000)) {
+    const waitMs = Math.min(Math.max(intervalMs + 1500, 2 * intervalMs + 1000), 15_000);
     await (options.sleep ?? sleep)(waitMs);
     const again = await read(
       samples(k6RemoteSeriesName("vus", "gauge")),
