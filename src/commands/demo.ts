@@ -36,14 +36,14 @@ export interface DemoResult {
   regressionFault: string;
 }
 
-/** Added to every request of the regression step: far beyond the 10 % margin, well inside the tiers. */
-export const DEMO_REGRESSION_FAULT = "latency=20ms,seed=7";
+/** Added to every request of the regression step: far beyond the 10 % margin, inside the Excellent tier. */
+export const DEMO_REGRESSION_FAULT = "latency=50ms,seed=7";
 
 /**
  * The main job end to end: start the reference services on loopback, run the
  * smoke scenario (every endpoint once, with checks), then a short load test
  * in the seed's ramp-up/steady/ramp-down shape, each judged and reported;
- * then the same load again with 20 ms added to every request, judged against
+ * then the same load again with 50 ms added to every request, judged against
  * the tiers and compared with the first load as its baseline: a run that
  * passes the tiers and fails as a regression.
  */

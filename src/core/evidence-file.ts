@@ -43,6 +43,11 @@ export interface EvidenceMetadata {
   ci: CiMetadata | null;
   offeredRatePerSecond: number | null;
   achievedIterationRatePerSecond: number | null;
+  /**
+   * How a request name is written into the file (credentials and query values
+   * hidden, as reports show them); groups whose written names match merge.
+   */
+  writeName?: (name: string) => string;
 }
 
 /** Above this many slices, consecutive ones are merged so the file stays bounded for long runs. */
@@ -125,7 +130,8 @@ export function buildEvidenceFile(
   let requestsInWindow = 0;
   for (const group of recording.groups) {
     if (!window.phases.has(group.phase)) continue;
-    const key = `${group.name}\u0000${group.method}\u0000${group.statusClass}\u0000${group.expected}`;
+    const name = metadata.writeName ? metadata.writeName(group.name) : group.name;
+    const key = `${name}\u0000${group.method}\u0000${group.statusClass}\u0000${group.expected}`;
     const requests = planned.map((slice) =>
       slice.indices.reduce((sum, i) => sum + (group.cells.get(i)?.requests ?? 0), 0),
     );
@@ -152,7 +158,7 @@ export function buildEvidenceFile(
       });
     } else {
       merged.set(key, {
-        name: group.name,
+        name,
         method: group.method,
         statusClass: group.statusClass,
         expected: group.expected,

@@ -17,6 +17,7 @@ import {
 import type { SloProfile } from "../core/profile.js";
 import { assessStreamLoad, selectStreamWindow } from "../core/stream-window.js";
 import { InputError } from "../errors.js";
+import { redactReportText } from "../redact.js";
 import { readK6Slices } from "./k6/slices.js";
 
 /** The schema every evidence file is checked against on reading (shipped in the package's schemas/). */
@@ -83,6 +84,8 @@ export async function buildEvidenceFromK6(options: BuildEvidenceOptions): Promis
     ci: readCiMetadata(options.env ?? process.env),
     offeredRatePerSecond: evidence.offeredRatePerSecond,
     achievedIterationRatePerSecond: load.achievedIterationRatePerSecond,
+    // The file is kept and shared like a report: request names as reports show them.
+    writeName: (name) => redactReportText(name, options.profile.redaction ?? {}),
   });
 }
 

@@ -10,8 +10,10 @@ import { reportsDirOf, runCli, tempDir } from "./cli.js";
 // load scenario against the real reference service on loopback, twice
 // healthy, once with 30 ms added to every request, once with 2 % of requests
 // failing, once at a low rate; `slogate compare`, `run --baseline` and
-// `check --baseline` judge the runs against each other. TIME_SCALE 0.06
-// gives a ~18 s steady window (~9 two-second slices), so each run takes ~35 s.
+// `check --baseline` judge the runs against each other. TIME_SCALE 0.1
+// gives a ~30 s steady window (15 two-second slices: with fewer, a drifting
+// run's interval is widened so far that even a 15× change can stay
+// undecided), so each run takes ~55 s.
 
 interface ComparisonJson {
   verdict: string;
@@ -68,7 +70,7 @@ async function load(
         "--rate",
         String(rate),
         "--time-scale",
-        "0.06",
+        "0.1",
         "--target",
         targets.url,
         "-e",
@@ -125,7 +127,7 @@ describe("slogate compare, real k6 against the reference service", () => {
     keep("slow", await load("latency=30ms,seed=3", 80));
     keep("errors", await load("error=2%,seed=5", 80, ["--baseline", runs.healthyA ?? ""]));
     keep("short", await load("none", 20));
-  }, 420_000);
+  }, 600_000);
 
   it("never calls two runs of the same healthy service regressed (A/A)", async () => {
     const { result, json, byId } = await compare(runs.healthyA ?? "", runs.healthyB ?? "");

@@ -86,7 +86,7 @@ describe("loadProfile validation", () => {
       text: BASE + "colour: blue\n",
       message: ': (top level): unknown field "colour"',
       allowed:
-        "allowed: version, name, description, requiredTier, tiers, requests, evaluation, k6, prometheus, redaction, objectives",
+        "allowed: version, name, description, requiredTier, tiers, requests, evaluation, k6, prometheus, redaction, regression, objectives",
     },
     {
       name: "an unknown HTTP method",
