@@ -70,6 +70,24 @@ export interface RemoteRunStatus {
 
 const last = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
 
+/**
+ * The typical gap between one runner's pushes, ms: the median gap within each
+ * k6_vus series (one per runner), then the median over runners; runners push
+ * at nearly the same moments, so gaps across runners would be milliseconds.
+ * Null with fewer than two pushes.
+ */
+export function readPushIntervalMs(vus: readonly RemoteSeries[]): number | null {
+  const perRunner = vus.flatMap((series) => {
+    const gaps = series.points
+      .slice(1)
+      .map((p, i) => p.timeMs - (series.points[i]?.timeMs ?? p.timeMs))
+      .filter((gap) => gap > 0);
+    const gap = median(gaps);
+    return gap === null ? [] : [gap];
+  });
+  return median(perRunner);
+}
+
 function lastValue(series: RemoteSeries): number {
   return last(series.points)?.value ?? 0;
 }
@@ -115,7 +133,7 @@ function extendPhase(
 }
 
 /** A series' identity across metrics: its labels without the metric name. */
-function seriesKey(labels: Record<string, string>): string {
+export function seriesKey(labels: Record<string, string>): string {
   return JSON.stringify(
     Object.entries(labels)
       .filter(([name]) => name !== "__name__")
@@ -159,16 +177,7 @@ function describeRunStatus(
     lastMs = lastMs === null ? point.timeMs : Math.max(lastMs, point.timeMs);
   }
   const found = firstMs !== null || input.httpReqDurations.length > 0;
-  // One k6_vus series per runner: gaps within a series, not across runners pushing together.
-  const perRunner = input.vus.flatMap((series) => {
-    const gaps = series.points
-      .slice(1)
-      .map((p, i) => p.timeMs - (series.points[i]?.timeMs ?? p.timeMs))
-      .filter((gap) => gap > 0);
-    const gap = median(gaps);
-    return gap === null ? [] : [gap];
-  });
-  const pushIntervalMs = median(perRunner);
+  const pushIntervalMs = readPushIntervalMs(input.vus);
   // A run that just ended looks like a running one until the next push would be
   // due; only a second look tells: new samples since the first mean it still runs.
   let inProgress: string | null = null;

@@ -1,5 +1,6 @@
 import { build, type Histogram } from "hdr-histogram-js";
 import { toMicroseconds } from "./histogram.js";
+import { classifyStatus } from "./k6-accumulator.js";
 import {
   K6Accumulator,
   type K6AccumulatorOptions,
@@ -54,11 +55,6 @@ export function createSliceHistogram(): Histogram {
     numberOfSignificantValueDigits: 3,
     useWebAssembly: false,
   });
-}
-
-function classifyStatus(status: string | null): string {
-  if (!status || status === "0") return "error";
-  return `${status[0]}xx`;
 }
 
 /**

@@ -1,5 +1,7 @@
 import {
   buildRemoteEvidence,
+  readPushIntervalMs,
+  seriesKey,
   type RemoteHistogramSeries,
   type RemoteRunSeries,
   type RemoteRunStatus,
@@ -47,35 +49,6 @@ export interface K6FromPrometheus {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/**
- * The typical gap between one runner's pushes, ms: the median gap within each
- * k6_vus series (one per runner), then the median over runners; runners push
- * at nearly the same moments, so gaps across runners would be milliseconds.
- * 5 s (k6's default) when unknown.
- */
-function estimatePushIntervalMs(vus: PromSeries[]): number {
-  const medianOf = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const perSeries = vus.flatMap((series) => {
-    const gaps = series.points
-      .slice(1)
-      .map(([seconds], i) => (seconds - (series.points[i]?.[0] ?? seconds)) * 1000)
-      .filter((gap) => gap > 0);
-    const gap = medianOf(gaps);
-    return gap === undefined ? [] : [gap];
-  });
-  return medianOf(perSeries) ?? 5000;
-}
-
-/** Labels without the metric name, as one key: a series' identity across k6's metrics. */
-function labelKey(labels: Record<string, string>): string {
-  return JSON.stringify(
-    Object.entries(labels)
-      .filter(([name]) => name !== "__name__")
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-}
-
 /** Above this many distinct last-push times, every raw histogram sample is read instead. */
 const MAX_LAST_PUSH_TIMES = 40;
 
@@ -95,7 +68,7 @@ async function readLastHistograms(
   const lastPush = new Map<string, number>();
   for (const series of httpReqs) {
     const last = series.points[series.points.length - 1];
-    if (last) lastPush.set(labelKey(series.labels), last[0] * 1000);
+    if (last) lastPush.set(seriesKey(series.labels), last[0] * 1000);
   }
   const times = [...new Set(lastPush.values())];
   if (times.length > MAX_LAST_PUSH_TIMES) return read(everySample(), true);
@@ -103,7 +76,7 @@ async function readLastHistograms(
   for (const timeMs of times) {
     const answer = await read(buildK6LatestQuery(seriesName, testId), true, timeMs);
     for (const series of answer) {
-      const key = labelKey(series.labels);
+      const key = seriesKey(series.labels);
       const sample = series.histograms?.[0];
       if (sample && lastPush.get(key) === timeMs && Math.abs(sample[0] * 1000 - timeMs) < 1) {
         found.set(key, series);
@@ -187,7 +160,8 @@ export async function readK6FromPrometheus(
       -Infinity,
     );
   const lastMs = Math.max(newest(vus), newest(httpReqs));
-  const intervalMs = estimatePushIntervalMs(vus);
+  // k6 pushes every 5 s unless told otherwise.
+  const intervalMs = readPushIntervalMs(vus.map(toSeries)) ?? 5000;
   let secondLookLastMs: number | null = null;
   // A last push this recent may be followed by more: look again after the next one is due.
   if (Number.isFinite(lastMs) && nowMs - lastMs < Math.max(2 * intervalMs + 2000, 15_000)) {
